@@ -1,0 +1,51 @@
+# cognito-wasm. `make demo` builds everything and serves the offline demo;
+# `make test` runs every test (native Go, wasm under Node, headless Chromium).
+SHELL   := bash
+GO      ?= go
+GOROOT  := $(shell $(GO) env GOROOT)
+WASM    := js/dist/cognito-wasm.wasm
+# Packages that only build for GOOS=js; their tests run under Node.
+WASM_PKGS := ./wasm/... ./internal/fetch/... ./internal/jsbridge/...
+
+.PHONY: all build wasm js deps test test-go test-wasm vet demo bench clean
+
+all: build
+
+deps:
+	@bash .ci/deps
+
+build: deps wasm js
+
+wasm:
+	@mkdir -p js/dist
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(WASM) ./wasm
+
+# Bundles the loader (ESM, IIFE, .d.ts), scopes the toolchain's wasm_exec.js
+# and precompresses the wasm (.br, .gz).
+js: wasm
+	$(GO) run ./internal/jsbuild -wasm-exec "$(GOROOT)/lib/wasm/wasm_exec.js"
+
+vet:
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet $(WASM_PKGS)
+
+test: build vet test-go test-wasm
+
+test-go:
+	$(GO) test -count=1 ./...
+
+# GOOS=js tests run under Node ($(GOROOT)/lib/wasm/go_js_wasm_exec) against an
+# emulator started for the run; its URL reaches them as COGNITO_EMULATOR_URL.
+test-wasm:
+	$(GO) run ./internal/emulator/withemulator -- \
+	  env GOOS=js GOARCH=wasm PATH="$(GOROOT)/lib/wasm:$$PATH" \
+	  $(GO) test -count=1 $(WASM_PKGS)
+
+demo: build
+	$(GO) run ./demo
+
+bench: build
+	$(GO) run ./internal/bench
+
+clean:
+	rm -rf js/dist js/node_modules js/*.tgz bench-results test-artifacts
