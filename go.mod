@@ -16,4 +16,5 @@ require (
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
 	github.com/hack-pad/safejs v0.1.0 // indirect
+	golang.org/x/sys v0.4.0 // indirect
 )
