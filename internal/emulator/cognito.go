@@ -1,0 +1,146 @@
+package emulator
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/cognito-wasm/cognito-wasm/internal/model"
+)
+
+// This file is the emulator's knowledge of how Cognito talks: protocol
+// constants, error names, status codes and the texts of its messages. The
+// handlers and the tests both read it, so a wording fix happens once.
+// Constraint texts are not here: they come from internal/model.
+
+// Wire protocol (awsJson1_1).
+const (
+	TargetPrefix = "AWSCognitoIdentityProviderService."
+	ContentType  = "application/x-amz-json-1.1"
+
+	// Header names with the capitalisation the real service sends.
+	HeaderRequestID = "x-amzn-RequestId"
+	HeaderErrorType = "x-amzn-ErrorType"
+	HeaderTarget    = "X-Amz-Target"
+
+	// SigningName is the SigV4 service name of Cognito user pools.
+	SigningName = "cognito-idp"
+)
+
+// CORS headers as the real endpoint sends them.
+const (
+	CORSAllowOrigin   = "*"
+	CORSAllowMethods  = "POST"
+	CORSExposeHeaders = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date"
+	CORSMaxAge        = "172800"
+)
+
+// Token facts.
+const (
+	ScopeUserAdmin  = "aws.cognito.signin.user.admin"
+	AccessTokenTTL  = 3600 // seconds; Cognito's default, reported as ExpiresIn
+	RefreshTokenTTL = 30 * 24 * 3600
+	TokenTypeBearer = "Bearer"
+)
+
+// Error types the emulator answers with.
+const (
+	ErrInvalidParameter           = "InvalidParameterException"
+	ErrNotAuthorized              = "NotAuthorizedException"
+	ErrResourceNotFound           = "ResourceNotFoundException"
+	ErrUserNotFound               = "UserNotFoundException"
+	ErrInternal                   = "InternalErrorException"
+	ErrUnauthorized               = "UnauthorizedException"
+	ErrUnsupportedTokenType       = "UnsupportedTokenTypeException"
+	ErrSerialization              = "SerializationException"
+	ErrUnknownOperation           = "UnknownOperationException"
+	ErrMissingAuthenticationToken = "MissingAuthenticationTokenException"
+	ErrUnrecognizedClient         = "UnrecognizedClientException"
+	ErrInvalidSignature           = "InvalidSignatureException"
+	ErrIncompleteSignature        = "IncompleteSignatureException"
+)
+
+// Messages. Where the real text is not documented anywhere we could check,
+// the constant says so; everything else is the service's own wording.
+const (
+	MsgAccessTokenExpired = "Access Token has expired"
+	MsgInvalidAccessToken = "Invalid Access Token"
+	MsgAccessTokenRevoked = "Access Token has been revoked"
+	MsgMissingScope       = "Access Token does not have required scopes"
+
+	MsgIncorrectCredentials = "Incorrect username or password."
+	MsgInvalidRefreshToken  = "Invalid Refresh Token"
+	MsgRefreshTokenRevoked  = "Refresh Token has been revoked"
+	MsgRefreshTokenExpired  = "Refresh Token has expired"
+	MsgAdminFlowNotAllowed  = "Initiate Auth method not supported."
+	MsgUserNotFound         = "User does not exist."
+	MsgDeviceNotFound       = "Device does not exist."
+
+	// Not verified against the real service.
+	MsgCredentialNotFound     = "Credential does not exist."
+	MsgInvalidPaginationToken = "Invalid pagination token"
+	MsgMissingAccessToken     = "Missing required parameter AccessToken"
+	MsgUnsupportedTokenType   = "Unsupported token type"
+	MsgInvalidToken           = "Invalid token"
+	MsgInternal               = "An internal error occurred."
+
+	// AWS's common authentication errors for IAM-signed operations.
+	MsgMissingAuthenticationToken = "Missing Authentication Token"
+	MsgUnrecognizedClient         = "The security token included in the request is invalid."
+	MsgInvalidSignature           = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+)
+
+// MsgFlowNotEnabled is the answer to an AuthFlow the app client does not allow.
+func MsgFlowNotEnabled(flow string) string { return flow + " flow not enabled for this client" }
+
+// MsgMissingAuthParameter names a missing AuthParameters entry.
+func MsgMissingAuthParameter(name string) string { return "Missing required parameter " + name }
+
+// MsgClientNotFound is InitiateAuth's answer to an unknown app client.
+func MsgClientNotFound(clientID string) string {
+	return fmt.Sprintf("User pool client %s does not exist.", clientID)
+}
+
+// MsgPoolNotFound is the answer to an unknown user pool.
+func MsgPoolNotFound(poolID string) string {
+	return fmt.Sprintf("User pool %s does not exist.", poolID)
+}
+
+// MsgUnknownOperation answers a target the emulator does not serve.
+func MsgUnknownOperation(target string) string {
+	return fmt.Sprintf("Unknown operation %q.", target)
+}
+
+// Error is a Cognito error answer: HTTP status, the error type that goes to
+// x-amzn-ErrorType and "__type", and the message.
+type Error struct {
+	Status  int
+	Type    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Type + ": " + e.Message }
+
+// NewError returns an error of the given type with the status the service
+// uses for it over awsJson1_1: 500 for server faults, 400 for all the rest.
+func NewError(typ, msg string) *Error {
+	return &Error{Status: StatusFor(typ), Type: typ, Message: msg}
+}
+
+// StatusFor is the HTTP status Cognito sends for an error type. The model's
+// httpError traits (403, 404, 429) are not what goes over the wire.
+func StatusFor(typ string) int {
+	if typ == ErrInternal {
+		return http.StatusInternalServerError
+	}
+	if s := model.LookupShape(typ); s != nil && s.Fault == "server" {
+		return http.StatusInternalServerError
+	}
+	return http.StatusBadRequest
+}
+
+// ErrorTypeHeader is the value of x-amzn-ErrorType for an error type.
+func ErrorTypeHeader(typ string) string { return typ + ":" }
+
+func invalidParameter(msg string) *Error { return NewError(ErrInvalidParameter, msg) }
+func notAuthorized(msg string) *Error    { return NewError(ErrNotAuthorized, msg) }
+func internalError() *Error              { return NewError(ErrInternal, MsgInternal) }
