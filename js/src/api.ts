@@ -1,0 +1,100 @@
+// The public API: configure and one function per operation. Each call waits for
+// the latest configure, then goes through the channel to the Go runtime.
+import { Channel, type TokenSource } from './channel';
+import { AuthError, aborted, notConfigured } from './errors';
+import { tokenSource } from './tokens';
+import type * as types from './index';
+
+let scriptURL: string | undefined;
+let channel: Channel | undefined;
+/** The latest configure; calls wait for it. Unset before the first and after a failed one. */
+let configured: Promise<Channel> | undefined;
+/** Set when the runtime exited: every call rejects with it until configure runs again. */
+let exited: AuthError | undefined;
+let getToken: TokenSource = async () => null;
+
+/** The URL of the script or module that loaded the package, for finding the .wasm beside it. */
+export function setScriptURL(url: string | undefined) {
+  scriptURL = url || undefined;
+}
+
+export const configure: typeof types.configure = (config, options = {}) => {
+  const cognito = config?.Auth?.Cognito;
+  if (!cognito || typeof cognito !== 'object') {
+    configured = undefined;
+    return Promise.reject(notConfigured());
+  }
+  exited = undefined;
+  getToken = tokenSource(options.tokenProvider, String(cognito.userPoolClientId ?? ''));
+  // wasmURL and worker apply when a runtime starts; a live one is reconfigured.
+  if (!channel || channel.dead) {
+    const base = scriptURL || globalThis.location?.href;
+    const wasmURL = new URL(options.wasmURL ? String(options.wasmURL) : 'cognito-wasm.wasm', options.wasmURL ? globalThis.location?.href : base).href;
+    const current: Channel = new Channel(
+      wasmURL,
+      options.worker ?? typeof Worker === 'function',
+      (forceRefresh) => getToken(forceRefresh),
+      (err) => {
+        if (channel !== current) return;
+        channel = undefined;
+        configured = undefined;
+        exited = err;
+      },
+    );
+    channel = current;
+  }
+  const ch = channel;
+  const runtimeConfig: Record<string, unknown> = {
+    userPoolId: cognito.userPoolId,
+    userPoolClientId: cognito.userPoolClientId,
+  };
+  if (cognito.userPoolEndpoint !== undefined) runtimeConfig.userPoolEndpoint = cognito.userPoolEndpoint;
+  const done: Promise<Channel> = ch.configure(runtimeConfig as never).then(() => ch);
+  configured = done;
+  done.catch(() => {
+    // Reset, so that the caller can retry: a new configure starts over.
+    if (configured === done) configured = undefined;
+    if (ch.dead && channel === ch) channel = undefined;
+  });
+  return done.then(() => undefined);
+};
+
+async function invoke(method: string, input: unknown, signal: AbortSignal | undefined): Promise<any> {
+  if (exited) throw exited;
+  if (!configured) throw notConfigured();
+  const ch = await untilReady(configured, signal);
+  return ch.call(method, input, signal);
+}
+
+/** Waits for configure, but not past the caller's abort. */
+function untilReady(ready: Promise<Channel>, signal: AbortSignal | undefined): Promise<Channel> {
+  if (!signal) return ready;
+  if (signal.aborted) return Promise.reject(aborted(signal.reason));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(aborted(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    ready.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+export const listWebAuthnCredentials: typeof types.listWebAuthnCredentials = (input, options) =>
+  invoke('listWebAuthnCredentials', input, options?.signal);
+
+export const deleteWebAuthnCredential: typeof types.deleteWebAuthnCredential = (input, options) =>
+  invoke('deleteWebAuthnCredential', input, options?.signal);
+
+export const listDevices: typeof types.listDevices = (input, options) =>
+  invoke('listDevices', input, options?.signal);
+
+export const fetchDevices: typeof types.fetchDevices = (options) => invoke('fetchDevices', undefined, options?.signal);
+
+export const forgetDevice: typeof types.forgetDevice = (input, options) =>
+  invoke('forgetDevice', input, options?.signal);
+
+export const rememberDevice: typeof types.rememberDevice = (options) =>
+  invoke('rememberDevice', undefined, options?.signal);
+
+export const associateWebAuthnCredential: typeof types.associateWebAuthnCredential = (options) =>
+  invoke('associateWebAuthnCredential', undefined, options?.signal);
+
+export { AuthError };

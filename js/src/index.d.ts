@@ -1,0 +1,150 @@
+// Public types of the cognito-wasm package: the ES module (dist/index.mjs) and
+// the classic script's global `CognitoWasm` (dist/cognito-wasm.js) have these
+// members. The shapes are those of Amplify v6 (`aws-amplify/auth`).
+
+/** Resource configuration, shaped like Amplify v6's `ResourcesConfig`. */
+export interface CognitoWasmConfig {
+  Auth: {
+    Cognito: {
+      /** `<region>_<id>`, e.g. `us-east-1_Example1`. */
+      userPoolId: string;
+      userPoolClientId: string;
+      /** Defaults to `https://cognito-idp.<region>.amazonaws.com/`. `http:` only for loopback hosts. */
+      userPoolEndpoint?: string;
+    };
+  };
+}
+
+/** The token source's result, shaped like Amplify's `AuthTokens` (only `accessToken` is read). */
+export interface CognitoWasmTokens {
+  accessToken: { toString(): string };
+}
+
+export interface ConfigureOptions {
+  /**
+   * Where the access token comes from. Runs on the page's main thread, also in
+   * Worker mode. Default: Amplify v6's localStorage keys
+   * (`CognitoIdentityServiceProvider.<clientId>.LastAuthUser` and
+   * `CognitoIdentityServiceProvider.<clientId>.<username>.accessToken`).
+   */
+  tokenProvider?:
+    | (() => Promise<string | null>)
+    | { getTokens(options?: { forceRefresh?: boolean }): Promise<CognitoWasmTokens | null> };
+  /** URL of `cognito-wasm.wasm`. Default: next to the script or module that loaded the package. */
+  wasmURL?: string | URL;
+  /**
+   * Run the Go runtime in a dedicated Web Worker (default: true where `Worker` exists).
+   * When a Worker cannot be started (for example a CSP without `blob:` workers) the
+   * runtime runs on the page instead. `wasmURL` and `worker` take effect when the
+   * runtime starts: on the first `configure`, or the first one after it exited.
+   */
+  worker?: boolean;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Aborting it rejects the call with an `AuthError` named `AbortError` and cancels its request. */
+  signal?: AbortSignal;
+}
+
+export interface AuthWebAuthnCredential {
+  credentialId: string;
+  friendlyCredentialName: string;
+  relyingPartyId: string;
+  authenticatorAttachment?: string;
+  authenticatorTransports: string[];
+  createdAt: Date;
+}
+
+export interface AWSAuthDevice {
+  id: string;
+  name?: string;
+  attributes: Record<string, string>;
+  createDate?: Date;
+  lastAuthenticatedDate?: Date;
+  lastModifiedDate?: Date;
+}
+
+export interface ListWebAuthnCredentialsInput {
+  /** MaxResults, 0..20. */
+  pageSize?: number;
+  nextToken?: string;
+}
+
+export interface ListWebAuthnCredentialsOutput {
+  credentials: AuthWebAuthnCredential[];
+  /** Absent on the last page. */
+  nextToken?: string;
+}
+
+export interface DeleteWebAuthnCredentialInput {
+  credentialId: string;
+}
+
+export interface ListDevicesInput {
+  /** Limit, 0..60. */
+  pageSize?: number;
+  nextToken?: string;
+}
+
+export interface ListDevicesOutput {
+  devices: AWSAuthDevice[];
+  /** Absent on the last page. */
+  nextToken?: string;
+}
+
+export interface ForgetDeviceInput {
+  /** The device to forget; the current device when omitted. */
+  device?: { id: string };
+}
+
+export interface AuthErrorParams {
+  name: string;
+  message: string;
+  recoverySuggestion?: string;
+  underlyingError?: Error | unknown;
+  metadata?: { httpStatusCode?: number; requestId?: string };
+}
+
+/**
+ * Every rejection of this package is an AuthError. Service errors keep Cognito's
+ * name (`NotAuthorizedException`, ...), message, HTTP status and request id.
+ * The loader's own names: `AuthUserPoolException` (not configured),
+ * `WasmLoadError` (the .wasm could not be fetched or instantiated) and
+ * `WasmRuntimeError` (the Go runtime exited; call `configure` again).
+ */
+export declare class AuthError extends Error {
+  constructor(params: AuthErrorParams);
+  name: string;
+  recoverySuggestion?: string;
+  underlyingError?: Error | unknown;
+  metadata?: { httpStatusCode?: number; requestId?: string };
+}
+
+/**
+ * Starts the runtime on the first call and configures it; resolves when the module
+ * is ready. Calls made before it resolves wait for it. May be called again to
+ * switch pool or endpoint; after a failure the next call starts over.
+ */
+export declare function configure(config: CognitoWasmConfig, options?: ConfigureOptions): Promise<void>;
+
+export declare function listWebAuthnCredentials(
+  input?: ListWebAuthnCredentialsInput,
+  options?: CallOptions,
+): Promise<ListWebAuthnCredentialsOutput>;
+
+export declare function deleteWebAuthnCredential(
+  input: DeleteWebAuthnCredentialInput,
+  options?: CallOptions,
+): Promise<void>;
+
+export declare function listDevices(input?: ListDevicesInput, options?: CallOptions): Promise<ListDevicesOutput>;
+
+/** Amplify's name: the first page of up to 60 devices. */
+export declare function fetchDevices(options?: CallOptions): Promise<AWSAuthDevice[]>;
+
+export declare function forgetDevice(input?: ForgetDeviceInput, options?: CallOptions): Promise<void>;
+
+export declare function rememberDevice(options?: CallOptions): Promise<void>;
+
+export declare function associateWebAuthnCredential(options?: CallOptions): Promise<void>;

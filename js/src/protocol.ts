@@ -1,0 +1,57 @@
+// The message channel between the loader (on the page's main thread) and the
+// runtime glue that hosts the Go program. In Worker mode the messages cross a
+// real Worker's postMessage; in page mode they go through a stand-in object with
+// the same two methods, so both modes run exactly this protocol.
+
+/** AuthError's fields as plain, structured-cloneable data. */
+export interface PlainError {
+  name: string;
+  message: string;
+  recoverySuggestion?: string;
+  metadata?: { httpStatusCode?: number; requestId?: string };
+  underlyingError?: unknown;
+}
+
+/** What `api.configure` takes on the Go side. */
+export interface RuntimeConfig {
+  userPoolId: string;
+  userPoolClientId: string;
+  userPoolEndpoint?: string;
+}
+
+/** Loader → runtime. */
+export type ToRuntime =
+  | { type: 'start'; wasmURL: string }
+  | { type: 'configure'; id: number; config: RuntimeConfig }
+  // signal: the caller passed an AbortSignal (the glue makes a local one);
+  // aborted: it was already aborted when the call was made.
+  | { type: 'call'; id: number; method: string; input: unknown; signal: boolean; aborted: boolean }
+  | { type: 'abort'; id: number }
+  | { type: 'token'; id: number; token: string | null }
+  | { type: 'tokenError'; id: number; error: PlainError };
+
+/** Runtime → loader. */
+export type FromRuntime =
+  // The glue script is running (a Worker that never says this failed to start).
+  | { type: 'loaded' }
+  | { type: 'startError'; error: PlainError }
+  // Go called host.register(api).
+  | { type: 'ready' }
+  | { type: 'resolve'; id: number; value: unknown }
+  | { type: 'reject'; id: number; error: PlainError }
+  | { type: 'getToken'; id: number; forceRefresh: boolean }
+  // The Go program exited (code) or the runtime failed (error).
+  | { type: 'exit'; code?: number; error?: PlainError };
+
+/** The side of a Worker the loader uses; a real Worker or the page-mode stand-in. */
+export interface RuntimePort {
+  postMessage(message: ToRuntime): void;
+  onmessage: ((event: { data: FromRuntime }) => void) | null;
+  terminate(): void;
+}
+
+/** The side of the worker global the glue uses; `self` in a Worker. */
+export interface RuntimeScope {
+  postMessage(message: FromRuntime): void;
+  onmessage: ((event: { data: ToRuntime }) => void) | null;
+}

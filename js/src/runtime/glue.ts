@@ -1,0 +1,203 @@
+// The runtime glue: hosts the Go program and speaks the channel protocol of
+// ../protocol.ts with the loader. internal/jsbuild bundles it on its own into one
+// self-contained `function (scope) {...}` that the loader runs either as a
+// dedicated Worker's source (scope = the worker's `self`) or on the page with a
+// stand-in scope: one code path for both modes. It may use nothing from outside
+// itself but the platform's globals.
+import runWasmExec from 'cognito-wasm:wasm-exec';
+import { createOverlay } from './overlay';
+import type { FromRuntime, PlainError, RuntimeConfig, RuntimeScope, ToRuntime } from '../protocol';
+
+declare const scope: RuntimeScope;
+
+/** What Go passes to host.register (see the loader protocol). */
+interface GoAPI {
+  configure(config: RuntimeConfig): Promise<void>;
+  call(method: string, input: unknown, signal?: AbortSignal): Promise<unknown>;
+}
+
+/** The parts of wasm_exec.js's Go class the glue uses. */
+interface Go {
+  argv: string[];
+  exit: (code: number) => void;
+  importObject: WebAssembly.Imports;
+  run(instance: WebAssembly.Instance): Promise<void>;
+  _resume(): void;
+}
+
+const post = (message: FromRuntime) => scope.postMessage(message);
+
+let api: GoAPI | undefined;
+let stopped = false;
+// Per call: the local AbortController standing in for the caller's signal.
+const controllers = new Map<number, AbortController>();
+const tokenRequests = new Map<number, { resolve(token: string | null): void; reject(err: Error): void }>();
+let nextTokenID = 1;
+
+const host = {
+  register(goAPI: GoAPI) {
+    if (api) throw new Error('cognito-wasm: register called twice');
+    api = goAPI;
+    post({ type: 'ready' });
+  },
+  // The token source runs where the page's storage and the app's provider live:
+  // on the main thread, which answers with a 'token' or 'tokenError' message.
+  getToken(forceRefresh: boolean): Promise<string | null> {
+    return new Promise((resolve, reject) => {
+      const id = nextTokenID++;
+      tokenRequests.set(id, { resolve, reject });
+      post({ type: 'getToken', id, forceRefresh: !!forceRefresh });
+    });
+  },
+};
+
+scope.onmessage = ({ data }: { data: ToRuntime }) => {
+  switch (data.type) {
+    case 'start':
+      start(data.wasmURL);
+      break;
+    case 'configure':
+      settle(data.id, () => api!.configure(data.config));
+      break;
+    case 'call': {
+      let signal: AbortSignal | undefined;
+      if (data.signal) {
+        // Go always gets a real AbortSignal; the loader forwards the caller's aborts.
+        const controller = new AbortController();
+        if (data.aborted) controller.abort();
+        controllers.set(data.id, controller);
+        signal = controller.signal;
+      }
+      settle(data.id, () => api!.call(data.method, data.input, signal));
+      break;
+    }
+    case 'abort':
+      controllers.get(data.id)?.abort();
+      break;
+    case 'token':
+    case 'tokenError': {
+      const request = tokenRequests.get(data.id);
+      tokenRequests.delete(data.id);
+      if (!request) break;
+      if (data.type === 'token') request.resolve(data.token);
+      else request.reject(Object.assign(new Error(data.error.message), { name: data.error.name }));
+      break;
+    }
+  }
+};
+post({ type: 'loaded' });
+
+function settle(id: number, run: () => Promise<unknown>) {
+  let promise: Promise<unknown>;
+  if (stopped) {
+    promise = Promise.reject({ name: 'WasmRuntimeError', message: 'The cognito-wasm runtime has exited.' });
+  } else {
+    try {
+      promise = Promise.resolve(run());
+    } catch (err) {
+      promise = Promise.reject(err);
+    }
+  }
+  promise
+    .then(
+      (value) => post({ type: 'resolve', id, value }),
+      (err) => post({ type: 'reject', id, error: toPlainError(err) }),
+    )
+    // Only a value that cannot cross postMessage gets here.
+    .catch((err) => post({ type: 'reject', id, error: unknownError(err) }))
+    .finally(() => controllers.delete(id));
+}
+
+async function start(wasmURL: string) {
+  let go: Go;
+  let instance: WebAssembly.Instance;
+  let exitCode: number | undefined;
+  try {
+    const overlay = createOverlay();
+    runWasmExec(overlay);
+    go = new overlay.Go();
+    const key = 'cognitoWasmHost_' + randomHex();
+    overlay[key] = host; // Go reads it from os.Args[1] and deletes it.
+    go.argv = ['cognito-wasm', key];
+    go.exit = (code) => {
+      exitCode = code; // reported by 'exit' instead of wasm_exec's console.warn
+    };
+    // A trap inside Go (from a timer or a callback) would surface as an uncaught
+    // exception far from here; report it as the runtime's end instead.
+    const resume = go._resume;
+    go._resume = function () {
+      if (stopped) return;
+      try {
+        resume.call(go);
+      } catch (err) {
+        stop({ error: toPlainError(err) });
+      }
+    };
+    instance = await instantiate(wasmURL, go.importObject);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    post({
+      type: 'startError',
+      error: {
+        name: 'WasmLoadError',
+        message: `Could not load the cognito-wasm module from ${wasmURL}: ${reason}`,
+        recoverySuggestion:
+          'Serve cognito-wasm.wasm next to the script or set options.wasmURL; a Content-Security-Policy must allow \'wasm-unsafe-eval\'.',
+        underlyingError: toPlainError(err),
+      },
+    });
+    return;
+  }
+  // Runs Go's main until it blocks; it calls host.register on the way.
+  go.run(instance).then(
+    () => stop({ code: exitCode }),
+    (err) => stop({ error: toPlainError(err) }),
+  );
+}
+
+function stop(exit: { code?: number; error?: PlainError }) {
+  if (stopped) return;
+  stopped = true;
+  post({ type: 'exit', ...exit });
+}
+
+async function instantiate(url: string, imports: WebAssembly.Imports): Promise<WebAssembly.Instance> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
+  // instantiateStreaming compiles while downloading but insists on the right MIME
+  // type; a server that sends another one still gets a working (slower) load.
+  if (
+    typeof WebAssembly.instantiateStreaming === 'function' &&
+    /^application\/wasm\s*(;|$)/i.test(response.headers.get('Content-Type') || '')
+  ) {
+    return (await WebAssembly.instantiateStreaming(response, imports)).instance;
+  }
+  const bytes = await response.arrayBuffer();
+  return (await WebAssembly.instantiate(bytes, imports)).instance;
+}
+
+function toPlainError(err: unknown): PlainError {
+  if (err && typeof err === 'object' && typeof (err as PlainError).name === 'string') {
+    const e = err as PlainError;
+    const plain: PlainError = { name: e.name, message: String(e.message ?? '') };
+    if (e.recoverySuggestion !== undefined) plain.recoverySuggestion = e.recoverySuggestion;
+    if (e.metadata !== undefined) plain.metadata = e.metadata;
+    if (e.underlyingError !== undefined) plain.underlyingError = e.underlyingError;
+    return plain;
+  }
+  return unknownError(err);
+}
+
+function unknownError(err: unknown): PlainError {
+  const e = err as { name?: unknown; message?: unknown } | undefined;
+  return {
+    name: 'UnknownError',
+    message: 'An unknown error has occurred.',
+    underlyingError: { name: String(e?.name ?? 'Error'), message: String(e?.message ?? err) },
+  };
+}
+
+function randomHex(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
