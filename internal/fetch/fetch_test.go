@@ -1,0 +1,308 @@
+//go:build js && wasm
+
+package fetch
+
+// These tests run under Node (GOOS=js GOARCH=wasm go test) against a Node
+// HTTP server started in the test itself: it can hang, reset, gzip and
+// echo, and it is private to this package. (The shared emulator belongs to
+// the wasm package's tests: test binaries of several packages run at once,
+// and faults and the request log are global state.)
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"syscall/js"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// serverJS starts an HTTP server on 127.0.0.1 and resolves to it. Routes:
+// /echo answers the request as JSON; /gzip a gzip-encoded body; /hang
+// never answers (server.closed counts hung requests the client dropped);
+// /reset destroys the socket; /status/N answers N.
+const serverJS = `
+const http = require("http"), zlib = require("zlib");
+return new Promise((resolve, reject) => {
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      if (req.url === "/echo") {
+        res.writeHead(200, [["Content-Type", "application/json"], ["X-Multi", "a"], ["X-Multi", "b"], ["x-amzn-RequestId", "rid-1"]]);
+        res.end(JSON.stringify({ method: req.method, headers: req.headers, body: body.toString("base64") }));
+      } else if (req.url === "/gzip") {
+        res.writeHead(200, { "Content-Encoding": "gzip", "Content-Type": "text/plain" });
+        res.end(zlib.gzipSync(Buffer.from("hello, gzip")));
+      } else if (req.url === "/hang") {
+        server.hung++;
+        res.on("close", () => { server.closed++; });
+      } else if (req.url === "/reset") {
+        req.socket.destroy();
+      } else if (req.url.startsWith("/status/")) {
+        res.writeHead(Number(req.url.slice(8)), { "Content-Type": "application/json" });
+        res.end('{"__type":"InternalErrorException","message":"boom"}');
+      } else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+  });
+  server.hung = 0;
+  server.closed = 0;
+  server.on("error", reject);
+  server.listen(0, "127.0.0.1", () => resolve(server));
+});`
+
+type testServer struct {
+	srv js.Value
+	url string
+}
+
+func startServer(t *testing.T) *testServer {
+	t.Helper()
+	fn := js.Global().Get("Function").New("require", serverJS)
+	srv, err := await(context.Background(), safe(fn.Invoke(js.Global().Get("require"))), func() {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &testServer{srv: unsafe(srv)}
+	s.url = "http://127.0.0.1:" + strconv.Itoa(s.srv.Call("address").Get("port").Int())
+	t.Cleanup(func() {
+		s.srv.Call("closeAllConnections")
+		s.srv.Call("close")
+	})
+	return s
+}
+
+func (s *testServer) counter(name string) int { return s.srv.Get(name).Int() }
+
+func newRequest(t *testing.T, ctx context.Context, method, url string, body io.Reader) *http.Request {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+func do(t *testing.T, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := (&Client{}).Do(req)
+	if err != nil {
+		t.Fatalf("Do: %v", err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, b
+}
+
+func TestRoundTrip(t *testing.T) {
+	s := startServer(t)
+	body := []byte{0, 1, 2, 0xff, '{', '}'}
+	req := newRequest(t, context.Background(), http.MethodPost, s.url+"/echo", bytes.NewReader(body))
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.ListDevices")
+	req.Header.Add("X-Two", "1")
+	req.Header.Add("X-Two", "2")
+	// Headers fetch owns: Node's fetch rejects some of these outright.
+	req.Header.Set("Connection", "close")
+	req.Header.Set("Content-Length", "999")
+	req.Header.Set("Transfer-Encoding", "chunked")
+
+	resp, b := do(t, req)
+	if resp.StatusCode != 200 || resp.Status != "200 OK" {
+		t.Fatalf("status = %d %q", resp.StatusCode, resp.Status)
+	}
+	if got := resp.Header.Values("X-Multi"); len(got) != 1 || got[0] != "a, b" {
+		// fetch's Headers joins repeated fields with ", ".
+		t.Errorf("X-Multi = %q, want [\"a, b\"]", got)
+	}
+	if got := resp.Header.Get("X-Amzn-Requestid"); got != "rid-1" {
+		t.Errorf("request id header = %q", got)
+	}
+	if resp.ContentLength != int64(len(b)) || resp.Request != req {
+		t.Errorf("ContentLength = %d for %d bytes; Request kept: %v", resp.ContentLength, len(b), resp.Request == req)
+	}
+	var echo struct {
+		Method  string
+		Headers map[string]string
+		Body    string
+	}
+	if err := json.Unmarshal(b, &echo); err != nil {
+		t.Fatalf("%s: %v", b, err)
+	}
+	gotBody, _ := base64.StdEncoding.DecodeString(echo.Body)
+	if echo.Method != "POST" || !bytes.Equal(gotBody, body) {
+		t.Errorf("server saw %s %v, want POST %v", echo.Method, gotBody, body)
+	}
+	if echo.Headers["x-amz-target"] != "AWSCognitoIdentityProviderService.ListDevices" || echo.Headers["x-two"] != "1, 2" {
+		t.Errorf("server saw headers %v", echo.Headers)
+	}
+	if echo.Headers["content-length"] != "6" {
+		t.Errorf("content-length = %q, want fetch's own 6", echo.Headers["content-length"])
+	}
+}
+
+func TestGetWithoutBody(t *testing.T) {
+	s := startServer(t)
+	req := newRequest(t, context.Background(), http.MethodGet, s.url+"/echo", nil)
+	_, b := do(t, req)
+	if !strings.Contains(string(b), `"method":"GET"`) || !strings.Contains(string(b), `"body":""`) {
+		t.Errorf("echo = %s", b)
+	}
+}
+
+func TestErrorStatusIsAResponse(t *testing.T) {
+	s := startServer(t)
+	req := newRequest(t, context.Background(), http.MethodPost, s.url+"/status/500", strings.NewReader("{}"))
+	resp, b := do(t, req)
+	if resp.StatusCode != 500 || !strings.Contains(string(b), "InternalErrorException") {
+		t.Errorf("got %d %s", resp.StatusCode, b)
+	}
+}
+
+func TestGzipIsDecoded(t *testing.T) {
+	s := startServer(t)
+	req := newRequest(t, context.Background(), http.MethodGet, s.url+"/gzip", nil)
+	resp, b := do(t, req)
+	if string(b) != "hello, gzip" || !resp.Uncompressed || resp.Header.Get("Content-Encoding") != "" {
+		t.Errorf("body %q, Uncompressed %v, Content-Encoding %q", b, resp.Uncompressed, resp.Header.Get("Content-Encoding"))
+	}
+}
+
+func checkNetworkError(t *testing.T, err error) {
+	t.Helper()
+	var ne *NetworkError
+	if !errors.As(err, &ne) {
+		t.Fatalf("err = %v (%T), want *NetworkError", err, err)
+	}
+	if ne.Name != "TypeError" || ne.Message == "" {
+		t.Errorf("NetworkError = %+v, want a TypeError with a message", ne)
+	}
+	// The SDK's retryer must retry it, on its own and as the SDK wraps it.
+	retryables := retry.IsErrorRetryables(retry.DefaultRetryables)
+	if got := retryables.IsErrorRetryable(err); got != aws.TrueTernary {
+		t.Errorf("IsErrorRetryable(%v) = %v, want true", err, got)
+	}
+	if got := (retry.RetryableConnectionError{}).IsErrorRetryable(err); got != aws.TrueTernary {
+		t.Errorf("RetryableConnectionError(%v) = %v, want true", err, got)
+	}
+	if got := retryables.IsErrorRetryable(&smithyhttp.RequestSendError{Err: err}); got != aws.TrueTernary {
+		t.Errorf("IsErrorRetryable(RequestSendError) = %v, want true", got)
+	}
+}
+
+func TestConnectionRefused(t *testing.T) {
+	s := startServer(t)
+	port := s.srv.Call("address").Get("port").Int()
+	// Close it first so that nothing listens on the port.
+	s.srv.Call("close")
+	req := newRequest(t, context.Background(), http.MethodPost, "http://127.0.0.1:"+strconv.Itoa(port)+"/echo", strings.NewReader("{}"))
+	_, err := (&Client{}).Do(req)
+	checkNetworkError(t, err)
+	if !strings.Contains(err.Error(), "ECONNREFUSED") {
+		t.Errorf("err = %v, want Node's cause (ECONNREFUSED) in it", err)
+	}
+}
+
+func TestConnectionReset(t *testing.T) {
+	s := startServer(t)
+	req := newRequest(t, context.Background(), http.MethodPost, s.url+"/reset", strings.NewReader("{}"))
+	_, err := (&Client{}).Do(req)
+	checkNetworkError(t, err)
+}
+
+func TestCancelAbortsTheFetch(t *testing.T) {
+	s := startServer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	req := newRequest(t, ctx, http.MethodPost, s.url+"/hang", strings.NewReader("{}"))
+	errc := make(chan error, 1)
+	go func() {
+		_, err := (&Client{}).Do(req)
+		errc <- err
+	}()
+	waitFor(t, func() bool { return s.counter("hung") == 1 })
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	// The abort reached the network: the server saw the connection go.
+	waitFor(t, func() bool { return s.counter("closed") == 1 })
+}
+
+func TestDeadlineAbortsTheFetch(t *testing.T) {
+	s := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	req := newRequest(t, ctx, http.MethodPost, s.url+"/hang", strings.NewReader("{}"))
+	if _, err := (&Client{}).Do(req); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
+	}
+	waitFor(t, func() bool { return s.counter("closed") == 1 })
+}
+
+func TestCancelledBeforeSendingSendsNothing(t *testing.T) {
+	s := startServer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := newRequest(t, ctx, http.MethodPost, s.url+"/hang", strings.NewReader("{}"))
+	if _, err := (&Client{}).Do(req); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	// Another request proves the server is up and saw only that one.
+	req2 := newRequest(t, context.Background(), http.MethodGet, s.url+"/echo", nil)
+	do(t, req2)
+	if n := s.counter("hung"); n != 0 {
+		t.Errorf("server saw %d /hang requests, want 0", n)
+	}
+}
+
+func TestNoFetch(t *testing.T) {
+	g := js.Global()
+	saved := g.Get("fetch")
+	g.Set("fetch", js.Undefined())
+	defer g.Set("fetch", saved)
+	req := newRequest(t, context.Background(), http.MethodGet, "http://127.0.0.1:1/", nil)
+	if _, err := (&Client{}).Do(req); err == nil || !strings.Contains(err.Error(), "no global fetch") {
+		t.Errorf("err = %v, want a clear missing-fetch error", err)
+	}
+}
+
+// waitFor yields to the JS event loop (a zero-delay timer) until cond holds:
+// the server's callbacks only run while Go is parked.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for i := 0; i < 10000; i++ {
+		if cond() {
+			return
+		}
+		yieldToJS()
+	}
+	t.Fatal("condition not reached after 10000 turns of the event loop")
+}
+
+func yieldToJS() {
+	done := make(chan struct{})
+	var f js.Func
+	f = js.FuncOf(func(js.Value, []js.Value) any {
+		f.Release()
+		close(done)
+		return nil
+	})
+	js.Global().Call("setImmediate", f)
+	<-done
+}
