@@ -244,3 +244,37 @@ func newRefreshToken() string {
 	const header = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ" // {"cty":"JWT","enc":"A256GCM","alg":"RSA-OAEP"}
 	return strings.Join([]string{header, part(256), part(12), part(384), part(16)}, ".")
 }
+
+// SignIn starts a session for a user without a password, as a successful
+// USER_PASSWORD_AUTH would, for tests that need tokens without a request.
+func (e *Emulator) SignIn(poolID, clientID, username string) (Tokens, error) {
+	return e.signIn(poolID, clientID, username, nil)
+}
+
+// MintAccessToken signs in like SignIn and returns an access token whose
+// claims edit may change before signing, for tests that need a token the
+// service must refuse (no scope, another client, expired, ...).
+func (e *Emulator) MintAccessToken(poolID, clientID, username string, edit func(claims map[string]any)) (string, error) {
+	t, err := e.signIn(poolID, clientID, username, edit)
+	return t.AccessToken, err
+}
+
+func (e *Emulator) signIn(poolID, clientID, username string, edit func(map[string]any)) (Tokens, error) {
+	now := e.Now()
+	e.st.mu.Lock()
+	defer e.st.mu.Unlock()
+	p := e.st.pools[poolID]
+	if p == nil {
+		return Tokens{}, fmt.Errorf("emulator: no user pool %q", poolID)
+	}
+	c, u := p.clients[clientID], p.user(username)
+	if c == nil || u == nil {
+		return Tokens{}, fmt.Errorf("emulator: pool %s has no client %q or no user %q", poolID, clientID, username)
+	}
+	s := e.st.newSession(p, c, u, now)
+	access, id, err := mint(p, u, s, now, edit)
+	if err != nil {
+		return Tokens{}, err
+	}
+	return Tokens{AccessToken: access, IDToken: id, RefreshToken: s.refreshToken}, nil
+}
