@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestHarness runs the whole benchmark once with tiny counts: it must load
+// every client, pass the fidelity check and fill every figure. It asserts
+// on counts and presence, never on a time. It needs js/dist (make build).
+func TestHarness(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cfg := Config{Calls: 3, MemCalls: 20, Runs: 1, WarmVisits: 1, TraceRuns: 1, Warmup: 1}
+	rep, err := Run(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if err := rep.write(out); err != nil {
+		t.Fatal(err)
+	}
+
+	if !rep.Fidelity.Passed {
+		for _, c := range rep.Fidelity.Checks {
+			if !c.Passed {
+				t.Errorf("fidelity: %s %s: %v", c.Client, c.Operation, c.Diffs)
+			}
+		}
+	}
+	// Every client the three are compared on, for each operation.
+	checked := map[string]int{}
+	for _, c := range rep.Fidelity.Checks {
+		checked[c.Client]++
+	}
+	for _, name := range []string{"amplify", "sdkv3", "wasm-page", "wasm-worker"} {
+		if checked[name] != 3 {
+			t.Errorf("fidelity ran %d checks for %s, want 3 (list passkeys, list devices, delete)", checked[name], name)
+		}
+	}
+	for _, why := range rep.failed() {
+		t.Errorf("run failed: %s", why)
+	}
+
+	var doc map[string]any
+	b, err := os.ReadFile(filepath.Join(out, "bench.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"date", "browser.product", "browser.userAgent", "config.calls", "versions.aws-amplify",
+		"versions.@aws-sdk/client-cognito-identity-provider", "fidelity.passed", "targets", "methods.cold"} {
+		if lookup(doc, path) == nil {
+			t.Errorf("bench.json lacks %s", path)
+		}
+	}
+	clientsJSON, _ := doc["clients"].([]any)
+	if len(clientsJSON) != len(clients) {
+		t.Fatalf("bench.json has %d clients, want %d", len(clientsJSON), len(clients))
+	}
+	for i, cj := range clientsJSON {
+		c, _ := cj.(map[string]any)
+		name, _ := c["name"].(string)
+		counts := map[string]float64{
+			"coldFirstResultMs.n": 1, "coldConfiguredMs.n": 1, "warmFirstResultMs.n": 1, "warmSecondVisitMs.n": 1,
+			"longestTaskMs.n": 1, "traceWindowMs.n": 1,
+			"perCallMs.listCredentials.n": 3, "perCallMs.listDevices.n": 3, "perCallMs.deleteCredential.n": 3,
+			"perCallRequests.listCredentials.posts": 3, "memory.calls": 20,
+		}
+		for path, want := range counts {
+			if got, _ := lookup(c, path).(float64); got != want {
+				t.Errorf("%s: %s = %v, want %v", name, path, lookup(c, path), want)
+			}
+		}
+		for _, path := range []string{"transfer.raw", "transfer.gzip", "transfer.brotli", "coldWireBytes",
+			"coldCdpEncodedBytes", "warmWireBytes", "memory.jsHeapAfter", "memory.jsHeapBefore",
+			"memory.wasmMemoryAfter", "memory.pageAfter.jsHeapUsed", "assets", "longTasksDuringLoadMs", "workerTargets"} {
+			if lookup(c, path) == nil {
+				t.Errorf("%s: bench.json lacks %s", name, path)
+			}
+		}
+		cl := clients[i]
+		if cl.Name != name {
+			t.Fatalf("client %d is %q, want %q", i, name, cl.Name)
+		}
+		if cl.Floor {
+			continue
+		}
+		// Sizes are bytes, not times: a client that loads a library has some.
+		for _, path := range []string{"transfer.raw", "transfer.gzip", "transfer.brotli", "coldWireBytes"} {
+			if v, _ := lookup(c, path).(float64); v <= 0 {
+				t.Errorf("%s: %s = %v, want > 0", name, path, v)
+			}
+		}
+		if cl.Lib == "wasm" {
+			if v, _ := lookup(c, "memory.wasmMemoryAfter").(float64); v <= 0 {
+				t.Errorf("%s: no WebAssembly.Memory found after the calls", name)
+			}
+		}
+	}
+
+	md, err := os.ReadFile(filepath.Join(out, "bench.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{rep.Browser.Product, rep.Date, "| transfer brotli |", "## Fidelity", "Passed"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("bench.md lacks %q", want)
+		}
+	}
+}
+
+// lookup follows a dotted path through decoded JSON objects; keys may
+// themselves hold dots only as the last element (versions.@aws-sdk/...).
+func lookup(v any, path string) any {
+	for path != "" {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		if x, ok := m[path]; ok {
+			return x
+		}
+		key, rest, _ := strings.Cut(path, ".")
+		v, path = m[key], rest
+		if v == nil {
+			return nil
+		}
+	}
+	return v
+}

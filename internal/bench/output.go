@@ -1,0 +1,291 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// methods says how each figure is measured; it goes into bench.json and
+// bench.md.
+var methods = map[string]string{
+	"transfer": "Sum over the files the client's page loaded from the origin during a cold visit (page HTML excluded): raw bytes, gzip -9 and brotli q11 " +
+		"as the origin serves them (js/dist's own .br/.gz for the wasm). coldWireBytes is what the origin actually sent in the cold visit " +
+		"(Chromium advertises br, so brotli), coldCdpEncodedBytes Chromium's Network.loadingFinished encodedDataLength for the page's requests (headers included).",
+	"cold": "Fresh --user-data-dir per run (new browser process); the session is put in localStorage from a script-free page first. " +
+		"Time from navigation start (performance.timeOrigin) to the first listWebAuthnCredentials resolving, measured by performance.now() in the page; median over runs.",
+	"warm": "Same browser profile after the cold visit, a new tab per visit: libraries from the HTTP cache (max-age=3600) and V8's code cache. " +
+		"Median over all warm visits; warmSecondVisitMs is the first warm visit alone (V8 caches code only from the second load on).",
+	"longestTask": "Separate cold runs with Chromium tracing (categories toplevel, blink.user_timing): the longest RunTask on the page's CrRendererMain thread " +
+		"between navigationStart and the page's 'bench-first' mark (load + configure + first call). A PerformanceObserver('longtask') in the page " +
+		"records tasks >= 50 ms as a cross-check (longTasksDuringLoadMs).",
+	"perCall": "In one page, after a warm-up, N sequential awaited calls of each operation timed with performance.now() (100 µs resolution): " +
+		"listWebAuthnCredentials, fetchDevices (Amplify, cognito-wasm) / ListDevices Limit 60 (SDK, fetch), and deleteWebAuthnCredential " +
+		"in rounds of three on a pool reset to the seed before each round (first round discarded). The floor is the same request with a bare fetch.",
+	"memory": "Fresh browser per client; after the first result and again after M calls (list credentials and list devices in turn): " +
+		"HeapProfiler.collectGarbage, then Runtime.getHeapUsage (JS heap used) and the sum of byteLength of every WebAssembly.Memory " +
+		"(found with Runtime.queryObjects) in the page and in each dedicated worker.",
+	"fidelity": "Amplify signs in (USER_PASSWORD_AUTH) in a fresh profile; Amplify, the SDK JS v3 and cognito-wasm (page and worker mode) list " +
+		"passkeys and devices from that session; each result, normalised (SDK raw shapes mapped as Amplify maps them), must equal the seed, with " +
+		"dates as Date objects (Amplify: new Date(s*1000); SDK: Math.round(s*1000)). Then each deletes a passkey on a reset pool and lists again.",
+}
+
+func (r *Report) client(name string) *ClientResult {
+	for _, c := range r.Clients {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// brotliBudget is issue 6's size target: 2.0 MB (decimal) brotli.
+const brotliBudget = 2_000_000
+
+// targets checks issue 6's targets for each cognito-wasm mode. Reported
+// only: nothing fails on a time.
+func targets(r *Report) []TargetCheck {
+	base := r.client(r.Baseline)
+	out := []TargetCheck{}
+	if base == nil {
+		return out
+	}
+	ratio := func(a, b float64) float64 {
+		if b == 0 {
+			return 0
+		}
+		return a / b
+	}
+	for _, name := range []string{"wasm-page", "wasm-worker"} {
+		c := r.client(name)
+		if c == nil {
+			continue
+		}
+		add := func(metric, target string, v float64, met bool) {
+			out = append(out, TargetCheck{Client: name, Name: metric, Target: target, Value: v, Met: met && v != 0})
+		}
+		cold := ratio(c.Cold.Median, base.Cold.Median)
+		add("cold first result / Amplify", "<= 4x", cold, cold <= 4)
+		warm := ratio(c.Warm.Median, base.Warm.Median)
+		add("warm first result / Amplify", "<= 1.5x", warm, warm <= 1.5)
+		add("longest main-thread task (ms) vs Amplify's "+ms(base.LongestTask.Median), "<= Amplify's", c.LongestTask.Median,
+			c.LongestTask.Median <= base.LongestTask.Median)
+		for _, op := range []string{"listCredentials", "listDevices", "deleteCredential"} {
+			pc := ratio(c.PerCall[op].Median, base.PerCall[op].Median)
+			add("per-call "+op+" median / Amplify", "<= 1.05x", pc, pc <= 1.05)
+		}
+		add("transfer brotli (bytes)", "<= 2.0 MB", float64(c.Transfer.Brotli), c.Transfer.Brotli <= brotliBudget)
+	}
+	return out
+}
+
+func ms(v float64) string {
+	switch {
+	case v == 0:
+		return "–"
+	case v < 10:
+		return fmt.Sprintf("%.2f ms", v)
+	default:
+		return fmt.Sprintf("%.0f ms", v)
+	}
+}
+
+func bytesStr(n int64) string {
+	switch {
+	case n == 0:
+		return "0"
+	case n < 1_000_000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1000)
+	default:
+		return fmt.Sprintf("%.2f MB", float64(n)/1e6)
+	}
+}
+
+func ratioStr(v, base float64) string {
+	if base == 0 || v == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%.2f×)", v/base)
+}
+
+// table is the summary: one row per figure, one column per client, ratios
+// to the baseline in parentheses.
+func (r *Report) table() (header []string, rows [][]string) {
+	base := r.client(r.Baseline)
+	header = []string{"figure"}
+	for _, c := range r.Clients {
+		header = append(header, c.Label)
+	}
+	row := func(label string, val func(*ClientResult) float64, format func(float64) string) {
+		cells := []string{label}
+		b := val(base)
+		for _, c := range r.Clients {
+			v := val(c)
+			cell := format(v)
+			if c != base {
+				cell += ratioStr(v, b)
+			}
+			cells = append(cells, cell)
+		}
+		rows = append(rows, cells)
+	}
+	size := func(v float64) string { return bytesStr(int64(v)) }
+	row("transfer raw", func(c *ClientResult) float64 { return float64(c.Transfer.Raw) }, size)
+	row("transfer gzip", func(c *ClientResult) float64 { return float64(c.Transfer.Gzip) }, size)
+	row("transfer brotli", func(c *ClientResult) float64 { return float64(c.Transfer.Brotli) }, size)
+	row("cold: first result (median)", func(c *ClientResult) float64 { return c.Cold.Median }, ms)
+	row("cold: configured (median)", func(c *ClientResult) float64 { return c.ColdReady.Median }, ms)
+	row("warm: first result (median)", func(c *ClientResult) float64 { return c.Warm.Median }, ms)
+	row("warm: 2nd visit (median)", func(c *ClientResult) float64 { return c.Warm2nd.Median }, ms)
+	row("longest main-thread task (median)", func(c *ClientResult) float64 { return c.LongestTask.Median }, ms)
+	for _, op := range []struct{ key, label string }{
+		{"listCredentials", "list passkeys"}, {"listDevices", "list devices"}, {"deleteCredential", "delete passkey"},
+	} {
+		row("per call: "+op.label+" median", func(c *ClientResult) float64 { return c.PerCall[op.key].Median }, ms)
+		row("per call: "+op.label+" p95", func(c *ClientResult) float64 { return c.PerCall[op.key].P95 }, ms)
+	}
+	mem := func(f func(*MemoryResult) int64) func(*ClientResult) float64 {
+		return func(c *ClientResult) float64 {
+			if c.Memory == nil {
+				return 0
+			}
+			return float64(f(c.Memory))
+		}
+	}
+	row(fmt.Sprintf("JS heap after %d calls", r.Config.MemCalls), mem(func(m *MemoryResult) int64 { return m.JSHeapAfter }), size)
+	row("wasm memory after", mem(func(m *MemoryResult) int64 { return m.WasmAfter }), size)
+	return header, rows
+}
+
+// printTable writes the summary as aligned text.
+func (r *Report) printTable(w io.Writer) {
+	header, rows := r.table()
+	widths := make([]int, len(header))
+	for _, line := range append([][]string{header}, rows...) {
+		for i, cell := range line {
+			widths[i] = max(widths[i], len([]rune(cell)))
+		}
+	}
+	pr := func(line []string) {
+		for i, cell := range line {
+			pad := strings.Repeat(" ", widths[i]-len([]rune(cell)))
+			if i == 0 {
+				fmt.Fprint(w, cell+pad)
+			} else {
+				fmt.Fprint(w, "  "+pad+cell)
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	pr(header)
+	for _, row := range rows {
+		pr(row)
+	}
+}
+
+// markdown renders bench.md.
+func (r *Report) markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# cognito-wasm benchmark\n\n")
+	fmt.Fprintf(&b, "%s, %s (V8 %s), %s/%s, %d CPUs, %s. ", r.Date, r.Browser.Product, r.Browser.V8, r.Host.GOOS, r.Host.GOARCH, r.Host.CPUs, r.Host.GoVersion)
+	fmt.Fprintf(&b, "Versions: %s. ", versionsStr(r.Versions))
+	fmt.Fprintf(&b, "Runs: %d cold (+%d warm visits each), %d traced, %d calls per operation, %d calls before the memory reading. "+
+		"Ratios are to %s.\n\n", r.Config.Runs, r.Config.WarmVisits, r.Config.TraceRuns, r.Config.Calls, r.Config.MemCalls, r.client(r.Baseline).Label)
+	header, rows := r.table()
+	b.WriteString("| " + strings.Join(header, " | ") + " |\n|")
+	for range header {
+		b.WriteString(" --- |")
+	}
+	b.WriteString("\n")
+	for _, row := range rows {
+		b.WriteString("| " + strings.Join(row, " | ") + " |\n")
+	}
+	b.WriteString("\n## Targets (issue 6; reported, never enforced)\n\n| client | figure | target | value | met |\n| --- | --- | --- | --- | --- |\n")
+	for _, t := range r.Targets {
+		val := fmt.Sprintf("%.2f", t.Value)
+		if strings.Contains(t.Name, "bytes") {
+			val = bytesStr(int64(t.Value))
+		}
+		met := "no"
+		if t.Met {
+			met = "yes"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", t.Client, t.Name, t.Target, val, met)
+	}
+	b.WriteString("\n## Fidelity\n\n")
+	if r.Fidelity.Passed {
+		b.WriteString("Passed: ")
+	} else {
+		b.WriteString("**FAILED**: ")
+	}
+	b.WriteString("Amplify, the AWS SDK JS v3 and cognito-wasm return the seeded passkeys and devices.\n\n| client | operation | items | result |\n| --- | --- | --- | --- |\n")
+	for _, c := range r.Fidelity.Checks {
+		res := "same"
+		if !c.Passed {
+			res = "DIFFERENT: " + strings.ReplaceAll(strings.Join(c.Diffs, "; "), "|", "\\|")
+		}
+		fmt.Fprintf(&b, "| %s | %s | %d | %s |\n", c.Client, c.Operation, c.Items, res)
+	}
+	b.WriteString("\n## Assets\n\n| client | file | raw | gzip | brotli |\n| --- | --- | --- | --- | --- |\n")
+	for _, c := range r.Clients {
+		for _, a := range c.Assets {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", c.Label, a.Path, bytesStr(a.Raw), bytesStr(a.Gzip), bytesStr(a.Brotli))
+		}
+	}
+	var errs []string
+	for _, c := range r.Clients {
+		for _, e := range c.Errors {
+			errs = append(errs, "- "+c.Label+": "+e)
+		}
+	}
+	if len(errs) > 0 {
+		b.WriteString("\n## Errors\n\n" + strings.Join(errs, "\n") + "\n")
+	}
+	b.WriteString("\n## How each figure is measured\n\n")
+	for _, k := range sortedKeys(r.Methods) {
+		fmt.Fprintf(&b, "- **%s**: %s\n", k, r.Methods[k])
+	}
+	fmt.Fprintf(&b, "\nChromium flags: `%s`.\n", strings.Join(r.Browser.Flags, " "))
+	return b.String()
+}
+
+func versionsStr(v map[string]string) string {
+	var parts []string
+	for _, k := range sortedKeys(v) {
+		parts = append(parts, k+" "+v[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// write saves bench.json and bench.md in dir.
+func (r *Report) write(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	j, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bench.json"), append(j, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "bench.md"), []byte(r.markdown()), 0o644)
+}
+
+// failed reports whether the run must exit non-zero: the fidelity check
+// failed or a client could not be measured. Times never fail it.
+func (r *Report) failed() []string {
+	var why []string
+	if !r.Fidelity.Passed {
+		why = append(why, "fidelity check failed")
+	}
+	for _, c := range r.Clients {
+		if len(c.Errors) > 0 {
+			why = append(why, fmt.Sprintf("%s: %d error(s)", c.Name, len(c.Errors)))
+		}
+	}
+	return why
+}

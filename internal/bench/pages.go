@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	_ "embed"
+	"html/template"
+	"strings"
+)
+
+//go:embed web/page.html
+var pageHTML string
+
+//go:embed web/harness.js
+var harnessJS string
+
+var pageTmpl = template.Must(template.New("page").Parse(pageHTML))
+
+// client is one library under test, as the bench pages load it.
+type client struct {
+	Name    string   // key in the report: "amplify", "sdkv3", "wasm-page", ...
+	Label   string   // for tables
+	Lib     string   // adapter in harness.js: amplify, sdk, wasm, fetch
+	Scripts []string // what the page loads, in order
+	Worker  *bool    // cognito-wasm's worker option
+	// Floor marks the bare-fetch page: no library, so no cold/size figures.
+	Floor bool
+}
+
+var (
+	yes = true
+	no  = false
+)
+
+// The clients, in table order. Amplify is the baseline of every ratio.
+var clients = []client{
+	{Name: "amplify", Label: "Amplify v6", Lib: "amplify", Scripts: []string{"/ref/amplify-calls.js"}},
+	{Name: "sdkv3", Label: "AWS SDK JS v3", Lib: "sdk", Scripts: []string{"/ref/sdkv3-calls.js"}},
+	{Name: "wasm-page", Label: "cognito-wasm (page)", Lib: "wasm", Scripts: []string{"/dist/cognito-wasm.js"}, Worker: &no},
+	{Name: "wasm-worker", Label: "cognito-wasm (worker)", Lib: "wasm", Scripts: []string{"/dist/cognito-wasm.js"}, Worker: &yes},
+	{Name: "fetch", Label: "bare fetch (floor)", Lib: "fetch", Floor: true},
+}
+
+func clientByName(name string) (client, bool) {
+	for _, c := range clients {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return client{}, false
+}
+
+// pageConfig is window.__benchConfig.
+type pageConfig struct {
+	Client     string `json:"client"`
+	Lib        string `json:"lib,omitempty"`
+	UserPoolID string `json:"userPoolId"`
+	ClientID   string `json:"clientId"`
+	Endpoint   string `json:"endpoint"`
+	Region     string `json:"region"`
+	Worker     *bool  `json:"worker,omitempty"`
+}
+
+// pageSet renders the bench pages for one emulator.
+type pageSet struct {
+	userPoolID, clientID, endpoint string
+}
+
+// Special pages besides one per client.
+const (
+	blankPage       = "blank.html"        // no script: the harness writes localStorage here
+	fidelityRefPage = "fidelity-ref.html" // full Amplify + SDK bundles, for sign-in and fidelity
+)
+
+func (ps pageSet) config(c client) pageConfig {
+	region, _, _ := strings.Cut(ps.userPoolID, "_")
+	return pageConfig{
+		Client: c.Name, Lib: c.Lib, Worker: c.Worker,
+		UserPoolID: ps.userPoolID, ClientID: ps.clientID, Endpoint: ps.endpoint, Region: region,
+	}
+}
+
+// render returns the page called name ("amplify.html", "blank.html", ...).
+func (ps pageSet) render(name string) ([]byte, bool) {
+	var c client
+	switch name {
+	case blankPage:
+		return []byte("<!doctype html><title>blank</title><p>blank</p>"), true
+	case fidelityRefPage:
+		c = client{Name: "fidelity-ref", Scripts: []string{"/ref/amplify.js", "/ref/sdkv3.js"}}
+	default:
+		var ok bool
+		if c, ok = clientByName(strings.TrimSuffix(name, ".html")); !ok || !strings.HasSuffix(name, ".html") {
+			return nil, false
+		}
+	}
+	var buf bytes.Buffer
+	err := pageTmpl.Execute(&buf, map[string]any{
+		"Name":    c.Name,
+		"Config":  ps.config(c),
+		"Scripts": c.Scripts,
+		"Harness": template.JS(harnessJS),
+	})
+	if err != nil {
+		return nil, false
+	}
+	return buf.Bytes(), true
+}
