@@ -92,6 +92,9 @@ func (c *Client) call(ctx context.Context, op string, body map[string]any, send 
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout, errTimeout)
 	defer cancel()
+	if ctx.Err() != nil { // aborted before it started: not even a token lookup
+		return fromContext(ctx)
+	}
 
 	token, err := c.token(ctx, op, body, false)
 	if err != nil {

@@ -1,0 +1,155 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"syscall/js"
+
+	"github.com/hack-pad/safejs"
+
+	"github.com/cognito-wasm/cognito-wasm/internal/auth"
+	"github.com/cognito-wasm/cognito-wasm/internal/jsbridge"
+)
+
+// export decodes one call's JS input (synchronously, at call time) into
+// the work that runs the operation and builds its JS result.
+type export func(c *auth.Client, input js.Value) (jsbridge.Func, error)
+
+// exports are the API's methods, by their public (Amplify) names.
+var exports = map[string]export{
+	"listWebAuthnCredentials":     listWebAuthnCredentials,
+	"deleteWebAuthnCredential":    deleteWebAuthnCredential,
+	"listDevices":                 listDevices,
+	"fetchDevices":                fetchDevices,
+	"forgetDevice":                notImplemented("forgetDevice"),
+	"rememberDevice":              notImplemented("rememberDevice"),
+	"associateWebAuthnCredential": notImplemented("associateWebAuthnCredential"),
+}
+
+// api is what host.register receives.
+type api struct {
+	host   js.Value
+	http   auth.HTTPClient
+	client atomic.Pointer[auth.Client] // nil until configure succeeds
+}
+
+func newAPI(host js.Value, httpClient auth.HTTPClient) *api {
+	return &api{host: host, http: httpClient}
+}
+
+// object builds {configure, call}. Their js.Funcs live as long as the
+// runtime, so they are never released.
+func (a *api) object() js.Value {
+	return jsbridge.Object(
+		"configure", js.FuncOf(func(_ js.Value, args []js.Value) any { return a.configure(arg(args, 0)) }),
+		"call", js.FuncOf(func(_ js.Value, args []js.Value) any { return a.call(arg(args, 0), arg(args, 1), arg(args, 2)) }),
+	)
+}
+
+// configure(cfg) → Promise<void>. The new client is in place when
+// configure returns, so calls made after it use it. A failed configure
+// leaves the module unconfigured rather than talking to the old pool.
+func (a *api) configure(cfg js.Value) js.Value {
+	return jsbridge.Call(js.Undefined(), func() (jsbridge.Func, error) {
+		a.client.Store(nil)
+		c, err := a.newClient(cfg)
+		if err != nil {
+			return nil, err
+		}
+		a.client.Store(c)
+		return func(context.Context) (js.Value, error) { return js.Undefined(), nil }, nil
+	})
+}
+
+func (a *api) newClient(cfg js.Value) (*auth.Client, error) {
+	in, err := jsbridge.InputObject(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var conf auth.Config
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{
+		{"userPoolId", &conf.UserPoolID},
+		{"userPoolClientId", &conf.ClientID},
+		{"userPoolEndpoint", &conf.Endpoint},
+	} {
+		v, err := in.String(f.key)
+		if err != nil {
+			return nil, err
+		}
+		if v != nil {
+			*f.dst = *v
+		}
+	}
+	return auth.New(conf, hostTokens{a.host}, a.http)
+}
+
+// call(method, input, signal) → Promise of the method's Amplify result.
+func (a *api) call(method, input, signal js.Value) js.Value {
+	return jsbridge.Call(signal, func() (jsbridge.Func, error) {
+		name := ""
+		if method.Type() == js.TypeString {
+			name = method.String()
+		}
+		exp, ok := exports[name]
+		if !ok {
+			return nil, auth.InvalidParameter("%q is not a cognito-wasm API method.", name)
+		}
+		c := a.client.Load()
+		if c == nil {
+			return nil, auth.NotConfigured()
+		}
+		return exp(c, input)
+	})
+}
+
+func notImplemented(name string) export {
+	return func(*auth.Client, js.Value) (jsbridge.Func, error) {
+		return nil, auth.NotImplemented(name)
+	}
+}
+
+// hostTokens is the token source: host.getToken(forceRefresh), which the
+// loader runs on the page's main thread (tokenProvider or Amplify's
+// localStorage keys) and which resolves to a JWT string or null.
+type hostTokens struct{ host js.Value }
+
+func (h hostTokens) Token(ctx context.Context, forceRefresh bool) (string, error) {
+	p, err := safejs.Safe(h.host).Call("getToken", forceRefresh)
+	if err != nil {
+		return "", jsbridge.FromJSError(jsError(err))
+	}
+	v, err := jsbridge.Await(ctx, safejs.Unsafe(p))
+	if err != nil {
+		return "", err
+	}
+	switch v.Type() {
+	case js.TypeString:
+		return v.String(), nil
+	case js.TypeUndefined, js.TypeNull:
+		return "", nil
+	}
+	return "", auth.Unknown(fmt.Errorf("host.getToken resolved to a %s, not a string or null", v.Type()))
+}
+
+// jsError recovers the thrown JS value behind a safejs error.
+func jsError(err error) js.Value {
+	var je js.Error
+	if errors.As(err, &je) {
+		return je.Value
+	}
+	return js.ValueOf(err.Error())
+}
+
+func arg(args []js.Value, i int) js.Value {
+	if i < len(args) {
+		return args[i]
+	}
+	return js.Undefined()
+}
