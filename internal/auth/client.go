@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -87,8 +88,8 @@ var errTimeout = fmt.Errorf("cognito-wasm: the call took longer than its timeout
 // get the token, run send once, and once more with a refreshed token when
 // Cognito says the token expired.
 func (c *Client) call(ctx context.Context, op string, body map[string]any, send func(ctx context.Context, token string) error) error {
-	if err := validate(op, body, false); err != nil {
-		return err
+	if e := validate(op, body, false); e != nil {
+		return e
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout, errTimeout)
 	defer cancel()
@@ -96,14 +97,15 @@ func (c *Client) call(ctx context.Context, op string, body map[string]any, send 
 		return fromContext(ctx)
 	}
 
-	token, err := c.token(ctx, op, body, false)
-	if err != nil {
-		return err
+	token, e := c.token(ctx, op, body, false)
+	if e != nil {
+		return e
 	}
-	err = send(ctx, token)
+	err := send(ctx, token)
+	expired := token
 	if isExpired(err) && ctx.Err() == nil {
-		if token, err = c.token(ctx, op, body, true); err != nil {
-			return err
+		if token, e = c.token(ctx, op, body, true); e != nil {
+			return redact(e, expired)
 		}
 		err = send(ctx, token)
 	}
@@ -111,14 +113,14 @@ func (c *Client) call(ctx context.Context, op string, body map[string]any, send 
 		return nil
 	}
 	if ctx.Err() != nil {
-		return redact(fromContext(ctx), token)
+		return redact(fromContext(ctx), expired, token)
 	}
-	return redact(fromSDK(err), token)
+	return redact(fromSDK(err), expired, token)
 }
 
 // token asks the source for a token and checks it against the model's
 // AccessToken constraints (without ever echoing it).
-func (c *Client) token(ctx context.Context, op string, body map[string]any, forceRefresh bool) (string, error) {
+func (c *Client) token(ctx context.Context, op string, body map[string]any, forceRefresh bool) (string, *Error) {
 	token, err := c.tokens.Token(ctx, forceRefresh)
 	if ctx.Err() != nil {
 		return "", redact(fromContext(ctx), token)
@@ -135,20 +137,17 @@ func (c *Client) token(ctx context.Context, op string, body map[string]any, forc
 	if token == "" {
 		return "", unauthenticated()
 	}
-	withToken := make(map[string]any, len(body)+1)
-	for k, v := range body {
-		withToken[k] = v
-	}
+	withToken := maps.Clone(body)
 	withToken["AccessToken"] = token
-	if err := validate(op, withToken, true); err != nil {
-		return "", redact(err.(*Error), token)
+	if e := validate(op, withToken, true); e != nil {
+		return "", redact(e, token)
 	}
 	return token, nil
 }
 
 // validate checks body against the operation's input shape in the model.
 // Before the token is known, violations of AccessToken are not reported.
-func validate(op string, body map[string]any, withToken bool) error {
+func validate(op string, body map[string]any, withToken bool) *Error {
 	vs, err := model.ValidateInput(op, body)
 	var serr *model.SerializationError
 	if errors.As(err, &serr) {

@@ -201,18 +201,23 @@ func renderValue(v any) string {
 	return fmt.Sprintf("%q", s)
 }
 
-// redact keeps the token out of an error that is about to leave the
-// package, whatever produced it (the token is sent in the body, so no layer
-// should echo it, but the guarantee must not rest on that).
-func redact(e *Error, token string) *Error {
-	if token == "" {
-		return e
-	}
-	if strings.Contains(e.Message, token) {
-		e.Message = strings.ReplaceAll(e.Message, token, "[redacted]")
-	}
-	if e.Underlying != nil && strings.Contains(e.Underlying.Error(), token) {
-		e.Underlying = errors.New(strings.ReplaceAll(e.Underlying.Error(), token, "[redacted]"))
+// redact keeps the tokens of a call out of an error that is about to leave
+// the package, whatever produced it (the token is sent in the body, so no
+// layer should echo it, but the guarantee must not rest on that).
+func redact(e *Error, tokens ...string) *Error {
+	for _, token := range tokens {
+		if token == "" {
+			continue
+		}
+		if strings.Contains(e.Message, token) {
+			e.Message = strings.ReplaceAll(e.Message, token, "[redacted]")
+		}
+		if strings.Contains(e.RecoverySuggestion, token) {
+			e.RecoverySuggestion = strings.ReplaceAll(e.RecoverySuggestion, token, "[redacted]")
+		}
+		if e.Underlying != nil && strings.Contains(e.Underlying.Error(), token) {
+			e.Underlying = errors.New(strings.ReplaceAll(e.Underlying.Error(), token, "[redacted]"))
+		}
 	}
 	return e
 }
