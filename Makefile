@@ -16,9 +16,15 @@ deps:
 
 build: deps wasm js
 
+# The wasm links a build-time copy of the SDK's cognitoidentityprovider with
+# two functions emptied that would otherwise keep net/http's Transport and TLS
+# linked (-5 MB raw, -0.8 MB brotli); see internal/sdkpatch. The Node tests use
+# the same copy, so what is tested is what ships.
+SDKMOD = $(shell $(GO) run ./internal/sdkpatch)
+
 wasm:
 	@mkdir -p js/dist
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(WASM) ./wasm
+	GOOS=js GOARCH=wasm $(GO) build -modfile "$(SDKMOD)" -trimpath -ldflags='-s -w' -o $(WASM) ./wasm
 
 # Bundles the loader (ESM, IIFE, .d.ts), scopes the toolchain's wasm_exec.js
 # and precompresses the wasm (.br, .gz).
@@ -27,7 +33,7 @@ js: wasm
 
 vet:
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet $(WASM_PKGS)
+	GOOS=js GOARCH=wasm $(GO) vet -modfile "$(SDKMOD)" $(WASM_PKGS)
 
 test: build vet test-go test-wasm
 
@@ -39,7 +45,7 @@ test-go:
 test-wasm:
 	$(GO) run ./internal/emulator/withemulator -- \
 	  env GOOS=js GOARCH=wasm PATH="$(GOROOT)/lib/wasm:$$PATH" \
-	  $(GO) test -count=1 $(WASM_PKGS)
+	  $(GO) test -modfile "$(SDKMOD)" -count=1 $(WASM_PKGS)
 
 demo: build
 	$(GO) run ./demo
