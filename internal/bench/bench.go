@@ -343,12 +343,13 @@ func (r *runner) prepare(ctx context.Context, c *chromium, s *session) error {
 
 // visitResult is one page load of a client.
 type visitResult struct {
-	Configured float64      `json:"configured"`
-	First      float64      `json:"first"`
-	FirstJSON  string       `json:"-"`
-	LongTasks  [][2]float64 `json:"-"`
-	Served     []served     `json:"-"`
-	Net        []netRequest `json:"-"`
+	Configured float64 // ms from navigation start to configure resolved
+	First      float64 // ... to the first listWebAuthnCredentials resolved
+	FirstJSON  string
+	LongTasks  [][2]float64 // PerformanceObserver('longtask'): start, duration
+	Served     []served
+	Net        []netRequest
+	Trace      []json.RawMessage
 	tab        *tab
 }
 
@@ -364,13 +365,27 @@ type finished struct {
 	} `json:"error"`
 }
 
+// visitOpts say what a visit collects besides the page's own timing.
+type visitOpts struct {
+	keep    bool // leave the tab open (the caller closes it)
+	network bool // collect the tab's requests (see newTab)
+	trace   bool // record a trace of the load (visitResult.Trace)
+}
+
 // visit opens the client's page in a new tab and waits for its first
-// result. keep leaves the tab open (the caller closes it); withNetwork
-// collects the tab's requests (see newTab).
-func (r *runner) visit(ctx context.Context, c *chromium, cl client, keep, withNetwork bool) (*visitResult, error) {
-	t, err := c.newTab(withNetwork)
+// result.
+func (r *runner) visit(ctx context.Context, c *chromium, cl client, o visitOpts) (*visitResult, error) {
+	keep := o.keep
+	t, err := c.newTab(o.network)
 	if err != nil {
 		return nil, err
+	}
+	var tr *tracer
+	if o.trace {
+		if tr, err = t.startTrace(); err != nil {
+			t.close()
+			return nil, err
+		}
 	}
 	ok := false
 	defer func() {
@@ -397,6 +412,12 @@ func (r *runner) visit(ctx context.Context, c *chromium, cl client, keep, withNe
 	}
 	v.Served = r.org.takeLog()
 	v.Net = t.network()
+	if tr != nil {
+		// Before the tab closes: a closing renderer cannot flush its trace.
+		if v.Trace, err = tr.stop(vctx); err != nil {
+			return nil, err
+		}
+	}
 	ok = true
 	return v, nil
 }
@@ -463,7 +484,7 @@ func (r *runner) loadRun(ctx context.Context, cl client, cr *ClientResult, run i
 		return err
 	}
 	for visit := 0; visit <= r.cfg.WarmVisits; visit++ {
-		v, err := r.visit(ctx, c, cl, false, false)
+		v, err := r.visit(ctx, c, cl, visitOpts{})
 		if err != nil {
 			return fmt.Errorf("run %d visit %d: %w", run, visit, err)
 		}
@@ -573,13 +594,8 @@ func (r *runner) traceRun(ctx context.Context, cl client) (longest, window float
 	if err := r.prepare(ctx, c, s); err != nil {
 		return 0, 0, err
 	}
-	tr, err := c.startTrace()
+	v, err := r.visit(ctx, c, cl, visitOpts{network: true, trace: true})
 	if err != nil {
-		return 0, 0, err
-	}
-	v, err := r.visit(ctx, c, cl, false, true)
-	if err != nil {
-		tr.stop(ctx, c)
 		return 0, 0, err
 	}
 	var cdpBytes float64
@@ -589,18 +605,12 @@ func (r *runner) traceRun(ctx context.Context, cl client) (longest, window float
 		}
 	}
 	r.results[cl.Name].ColdCDPBytes = cdpBytes
-	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	events, err := tr.stop(tctx, c)
-	if err != nil {
-		return 0, 0, err
-	}
 	if r.cfg.TraceDir != "" {
-		if err := saveTrace(r.cfg.TraceDir, cl.Name, events); err != nil {
+		if err := saveTrace(r.cfg.TraceDir, cl.Name, v.Trace); err != nil {
 			return 0, 0, err
 		}
 	}
-	return longestTask(events, r.pageURL(cl))
+	return longestTask(v.Trace, r.pageURL(cl))
 }
 
 // perCall times each operation n times in a row, after a warm-up, in one
@@ -633,7 +643,7 @@ func (r *runner) perCall(ctx context.Context) error {
 
 func (r *runner) perCallClient(ctx context.Context, c *chromium, cl client) error {
 	cr := r.results[cl.Name]
-	v, err := r.visit(ctx, c, cl, true, false)
+	v, err := r.visit(ctx, c, cl, visitOpts{keep: true})
 	if err != nil {
 		return err
 	}
@@ -702,7 +712,7 @@ func (r *runner) memoryClient(ctx context.Context, cl client) error {
 	if err := r.prepare(ctx, c, s); err != nil {
 		return err
 	}
-	v, err := r.visit(ctx, c, cl, true, false)
+	v, err := r.visit(ctx, c, cl, visitOpts{keep: true})
 	if err != nil {
 		return err
 	}

@@ -279,19 +279,23 @@ func (t *tab) workerContexts() ([]context.Context, func(), error) {
 // marks, nothing more, to keep the tracing overhead small.
 var traceCategories = []string{"toplevel", "blink.user_timing", "__metadata"}
 
-// tracer records one trace of the whole browser.
+// tracer records a trace through a tab's own DevTools session: it holds
+// that tab's renderer (which is all the benchmark reads) and, unlike a
+// browser-wide trace, does not wait seconds for every other process to
+// flush when it ends.
 type tracer struct {
+	t      *tab
 	mu     sync.Mutex
 	events []json.RawMessage
 	done   chan struct{}
 	cancel context.CancelFunc
 }
 
-func (c *chromium) startTrace() (*tracer, error) {
-	tr := &tracer{done: make(chan struct{})}
-	lctx, cancel := context.WithCancel(c.ctx)
+func (t *tab) startTrace() (*tracer, error) {
+	tr := &tracer{t: t, done: make(chan struct{})}
+	lctx, cancel := context.WithCancel(t.ctx)
 	tr.cancel = cancel
-	err := chromedp.ListenBrowser(lctx, func(ev any) {
+	err := chromedp.Listen(lctx, func(ev any) {
 		switch ev := ev.(type) {
 		case *tracing.EventDataCollected:
 			tr.mu.Lock()
@@ -307,7 +311,7 @@ func (c *chromium) startTrace() (*tracer, error) {
 		cancel()
 		return nil, err
 	}
-	_, err = chromedp.CallBrowser(c.ctx, tracing.Start, tracing.StartParams{
+	_, err = chromedp.Call(t.ctx, tracing.Start, tracing.StartParams{
 		TransferMode: tracing.StartTransferModeReportEvents,
 		TraceConfig:  &tracing.TraceConfig{IncludedCategories: traceCategories, ExcludedCategories: []string{"*"}},
 	})
@@ -319,9 +323,9 @@ func (c *chromium) startTrace() (*tracer, error) {
 }
 
 // stop ends the trace and returns its events.
-func (tr *tracer) stop(ctx context.Context, c *chromium) ([]json.RawMessage, error) {
+func (tr *tracer) stop(ctx context.Context) ([]json.RawMessage, error) {
 	defer tr.cancel()
-	if _, err := chromedp.CallBrowser(c.ctx, tracing.End, cdp.Empty{}); err != nil {
+	if _, err := chromedp.Call(tr.t.ctx, tracing.End, cdp.Empty{}); err != nil {
 		return nil, fmt.Errorf("end tracing: %w", err)
 	}
 	select {

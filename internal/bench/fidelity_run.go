@@ -83,7 +83,7 @@ func (r *runner) fidelity(ctx context.Context) error {
 		t := ref
 		if sub.page != fidelityRefPage {
 			cl, _ := clientByName(sub.name)
-			v, err := r.visit(fctx, c, cl, true, false)
+			v, err := r.visit(fctx, c, cl, visitOpts{keep: true})
 			if err != nil {
 				check(sub.name, "load", 0, []string{err.Error()})
 				continue

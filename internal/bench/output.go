@@ -19,9 +19,11 @@ var methods = map[string]string{
 		"Time from navigation start (performance.timeOrigin) to the first listWebAuthnCredentials resolving, measured by performance.now() in the page; median over runs.",
 	"warm": "Same browser profile after the cold visit, a new tab per visit: libraries from the HTTP cache (max-age=3600) and V8's code cache. " +
 		"Median over all warm visits; warmSecondVisitMs is the first warm visit alone (V8 caches code only from the second load on).",
-	"longestTask": "Separate cold runs with Chromium tracing (categories toplevel, blink.user_timing): the longest RunTask on the page's CrRendererMain thread " +
-		"between navigationStart and the page's 'bench-first' mark (load + configure + first call). A PerformanceObserver('longtask') in the page " +
-		"records tasks >= 50 ms as a cross-check (longTasksDuringLoadMs).",
+	"longestTask": "Separate cold runs with Chromium tracing (categories toplevel, blink.user_timing): the longest stretch the page's CrRendererMain " +
+		"thread was busy without a break between navigationStart and the page's 'bench-first' mark (load + configure + first call), from the " +
+		"top-level trace events (tasks, microtask checkpoints, IPC) merged where they overlap. It sees work below the Long Tasks API's 50 ms " +
+		"and microtask checkpoints that run outside a task (Go's start-up runs in one). A PerformanceObserver('longtask') in the page records " +
+		"tasks >= 50 ms during the timed cold runs as a cross-check (longTasksDuringLoadMs).",
 	"perCall": "In one page, after a warm-up, N sequential awaited calls of each operation timed with performance.now() (100 µs resolution): " +
 		"listWebAuthnCredentials, fetchDevices (Amplify, cognito-wasm) / ListDevices Limit 60 (SDK, fetch), and deleteWebAuthnCredential " +
 		"in rounds of three on a pool reset to the seed before each round (first round discarded). The floor is the same request with a bare fetch.",

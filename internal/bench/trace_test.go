@@ -37,6 +37,15 @@ func TestLongestTask(t *testing.T) {
 			wantLongest: 12,
 		},
 		{
+			name: "a task and the microtask checkpoint it runs are one stretch; a checkpoint alone counts",
+			events: meta + `,
+				{"ph":"X","cat":"toplevel","name":"ThreadControllerImpl::RunTask","pid":1,"tid":1,"ts":20000,"dur":10000},
+				{"ph":"X","cat":"toplevel","name":"BlinkScheduler_PerformMicrotaskCheckpoint","pid":1,"tid":1,"ts":25000,"dur":15000},
+				{"ph":"X","cat":"toplevel","name":"BlinkScheduler_PerformMicrotaskCheckpoint","pid":1,"tid":1,"ts":50000,"dur":21000},
+				{"ph":"X","cat":"toplevel,mojom","name":"Receive mojo message","pid":1,"tid":1,"ts":100000,"dur":5000}`,
+			wantLongest: 21,
+		},
+		{
 			name: "begin/end pairs",
 			events: meta + `,
 				{"ph":"B","cat":"toplevel","name":"ThreadControllerImpl::RunTask","pid":1,"tid":1,"ts":50000},
