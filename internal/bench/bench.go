@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -204,8 +206,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	for k, v := range ref.Versions {
 		r.rep.Versions[k] = v
 	}
-	if v := packageVersion(filepath.Join(cfg.DistDir, "..", "package.json")); v != "" {
-		r.rep.Versions["cognito-wasm"] = v
+	if needDist {
+		if v := packageVersion(filepath.Join(cfg.DistDir, "..", "package.json")); v != "" {
+			r.rep.Versions["cognito-wasm"] = v
+		}
+		// Which build was measured: the wasm changes between runs of the same version.
+		if a := org.asset("/dist/cognito-wasm.wasm"); a != nil {
+			sum := sha256.Sum256(a.raw)
+			r.rep.Versions["cognito-wasm.wasm sha256"] = hex.EncodeToString(sum[:])[:16]
+		}
 	}
 	for _, c := range r.selected() {
 		cr := &ClientResult{Name: c.Name, Label: c.Label, PerCall: map[string]stat{}, PerCallRequests: map[string]requestCount{}, Assets: []AssetSize{}, LongTasksLoad: []float64{}}
@@ -241,6 +250,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		r.logf("bench: %s done in %.1fs", p.name, time.Since(t).Seconds())
 	}
+	r.checkModes()
 	r.rep.Targets = targets(r.rep)
 	r.rep.ElapsedMs = float64(time.Since(start).Microseconds()) / 1000
 	return r.rep, nil
@@ -680,6 +690,24 @@ func (r *runner) perCallClient(ctx context.Context, c *chromium, cl client) erro
 	cr.PerCall["deleteCredential"] = summarize(deletes[:r.cfg.Calls])
 	r.em.Reset()
 	return nil
+}
+
+// checkModes makes sure each cognito-wasm page ran the mode it asked for:
+// Worker mode must show a dedicated worker, page mode none (the loader
+// falls back to the page silently when a Worker cannot start).
+func (r *runner) checkModes() {
+	for _, cl := range r.selected() {
+		cr := r.results[cl.Name]
+		if cl.Worker == nil || cr.Memory == nil {
+			continue
+		}
+		switch {
+		case *cl.Worker && cr.WorkerTargets == 0:
+			r.fail(cl.Name, errors.New("worker: true, but the page had no dedicated worker: the runtime ran on the page"))
+		case !*cl.Worker && cr.WorkerTargets > 0:
+			r.fail(cl.Name, fmt.Errorf("worker: false, but the page had %d dedicated worker(s)", cr.WorkerTargets))
+		}
+	}
 }
 
 // memory loads each client in a fresh browser, reads the heap after the
