@@ -88,16 +88,18 @@ scope.onmessage = ({ data }: { data: ToRuntime }) => {
 post({ type: 'loaded' });
 
 function settle(id: number, run: () => Promise<unknown>) {
-  let promise: Promise<unknown>;
-  if (stopped) {
-    promise = Promise.reject({ name: 'WasmRuntimeError', message: 'The cognito-wasm runtime has exited.' });
-  } else {
+  let value: unknown;
+  let thrown: { err: unknown } | undefined;
+  if (!stopped) {
     try {
-      promise = Promise.resolve(run());
+      value = run();
     } catch (err) {
-      promise = Promise.reject(err);
+      thrown = { err };
     }
   }
+  // Checked after run() too: the call itself may have ended the program, and
+  // then what it returned is no answer.
+  const promise = stopped ? exitedError() : thrown ? Promise.reject(thrown.err) : Promise.resolve(value);
   promise
     .then(
       (value) => post({ type: 'resolve', id, value }),
@@ -132,6 +134,9 @@ async function start(wasmURL: string) {
       } catch (err) {
         stop({ error: toPlainError(err) });
       }
+      // Go exited during this callback: say so now, before anyone takes the
+      // callback's (missing) result for an answer.
+      if ((go as Go & { exited: boolean }).exited) stop({ code: exitCode });
     };
     instance = await instantiate(wasmURL, go.importObject);
   } catch (err) {
@@ -153,6 +158,10 @@ async function start(wasmURL: string) {
     () => stop({ code: exitCode }),
     (err) => stop({ error: toPlainError(err) }),
   );
+}
+
+function exitedError() {
+  return Promise.reject({ name: 'WasmRuntimeError', message: 'The cognito-wasm runtime has exited.' });
 }
 
 function stop(exit: { code?: number; error?: PlainError }) {
