@@ -312,3 +312,23 @@ func waitClosed(t *testing.T, ch <-chan struct{}, what string) {
 		t.Fatalf("timed out waiting for %s", what)
 	}
 }
+
+// waitFor waits until the JavaScript expression is true in the page,
+// re-checking on every DOM change.
+func (tb *tab) waitFor(expr string) {
+	tb.t.Helper()
+	if _, err := chromedp.Run(tb.ctx, chromedp.Poll[bool](expr, chromedp.WithPollingMutation(), chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		tb.failureScreenshot()
+		tb.t.Fatalf("waiting for %s: %v (page problems so far: %q)", short(expr), err, tb.problemsSoFar())
+	}
+}
+
+// failureScreenshot saves what the page showed when a step failed, as
+// test-artifacts/<test name>-failed.png.
+func (tb *tab) failureScreenshot() {
+	png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+	if err == nil {
+		name := strings.NewReplacer("/", "-", " ", "_").Replace(tb.t.Name())
+		os.WriteFile(filepath.Join(artifacts, name+"-failed.png"), png, 0o644)
+	}
+}
