@@ -18,6 +18,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
 	"github.com/cognito-wasm/cognito-wasm/internal/emulator"
 	"github.com/cognito-wasm/cognito-wasm/internal/refclients"
 )
@@ -195,8 +198,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		cfg: cfg, em: em, emCount: emCount, seed: seed, org: org, originURL: originURL, emURL: emURL,
 		results: map[string]*ClientResult{},
 		rep: &Report{
-			Date:     start.UTC().Format(time.RFC3339),
-			Host:     HostInfo{GOOS: goruntime.GOOS, GOARCH: goruntime.GOARCH, CPUs: goruntime.NumCPU(), GoVersion: goruntime.Version()},
+			Date: start.UTC().Format(time.RFC3339),
+			Host: HostInfo{GOOS: goruntime.GOOS, GOARCH: goruntime.GOARCH, CPUs: goruntime.NumCPU(),
+				GoVersion: goruntime.Version(), LoadAvgStart: loadAvg()},
 			Config:   cfg,
 			Versions: map[string]string{},
 			Methods:  methods,
@@ -253,6 +257,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	r.checkModes()
 	r.rep.Targets = targets(r.rep)
 	r.rep.ElapsedMs = float64(time.Since(start).Microseconds()) / 1000
+	r.rep.Host.LoadAvgEnd = loadAvg()
 	return r.rep, nil
 }
 
@@ -303,6 +308,19 @@ func serve(h http.Handler) (string, func(), error) {
 		defer cancel()
 		srv.Shutdown(ctx)
 	}, nil
+}
+
+// loadAvg returns the 1, 5 and 15 minute load averages ("" off Linux).
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func packageVersion(path string) string {
@@ -604,17 +622,10 @@ func (r *runner) traceRun(ctx context.Context, cl client) (longest, window float
 	if err := r.prepare(ctx, c, s); err != nil {
 		return 0, 0, err
 	}
-	v, err := r.visit(ctx, c, cl, visitOpts{network: true, trace: true})
+	v, err := r.visit(ctx, c, cl, visitOpts{trace: true})
 	if err != nil {
 		return 0, 0, err
 	}
-	var cdpBytes float64
-	for _, n := range v.Net {
-		if strings.HasPrefix(n.URL, r.originURL+"/") && !strings.HasPrefix(n.URL, r.originURL+"/bench/") {
-			cdpBytes += n.EncodedBytes
-		}
-	}
-	r.results[cl.Name].ColdCDPBytes = cdpBytes
 	if r.cfg.TraceDir != "" {
 		if err := saveTrace(r.cfg.TraceDir, cl.Name, v.Trace); err != nil {
 			return 0, 0, err
@@ -740,12 +751,23 @@ func (r *runner) memoryClient(ctx context.Context, cl client) error {
 	if err := r.prepare(ctx, c, s); err != nil {
 		return err
 	}
-	v, err := r.visit(ctx, c, cl, visitOpts{keep: true})
+	// This load is cold too (fresh profile): count its bytes as Chromium
+	// saw them, then stop DevTools' network instrumentation for the calls.
+	v, err := r.visit(ctx, c, cl, visitOpts{keep: true, network: true})
 	if err != nil {
 		return err
 	}
 	t := v.tab
 	defer t.close()
+	cr.ColdCDPBytes = 0
+	for _, n := range v.Net {
+		if strings.HasPrefix(n.URL, r.originURL+"/") && !strings.HasPrefix(n.URL, r.originURL+"/bench/") {
+			cr.ColdCDPBytes += n.EncodedBytes
+		}
+	}
+	if _, err := chromedp.Call(t.ctx, network.Disable, cdp.Empty{}); err != nil {
+		return err
+	}
 	m := &MemoryResult{Calls: r.cfg.MemCalls, WorkersBefore: []heap{}, WorkersAfter: []heap{}}
 	read := func(page *heap, workers *[]heap) (int, error) {
 		h, err := measureHeap(t.ctx)

@@ -14,7 +14,7 @@ import (
 var methods = map[string]string{
 	"transfer": "Sum over the files the client's page loaded from the origin during a cold visit (page HTML excluded): raw bytes, gzip -9 and brotli q11 " +
 		"as the origin serves them (js/dist's own .br/.gz for the wasm). coldWireBytes is what the origin actually sent in the cold visit " +
-		"(Chromium advertises br, so brotli), coldCdpEncodedBytes Chromium's Network.loadingFinished encodedDataLength for the page's requests (headers included).",
+		"(Chromium advertises br, so brotli), coldCdpEncodedBytes Chromium's Network.loadingFinished encodedDataLength for the page's requests (headers included; a dedicated worker's requests are not reported to the page) in the memory phase's load, which is cold too.",
 	"cold": "Fresh --user-data-dir per run (new browser process); the session is put in localStorage from a script-free page first. " +
 		"Time from navigation start (performance.timeOrigin) to the first listWebAuthnCredentials resolving, measured by performance.now() in the page; median over runs.",
 	"warm": "Same browser profile after the cold visit, a new tab per visit: libraries from the HTTP cache (max-age=3600) and V8's code cache. " +
@@ -193,6 +193,9 @@ func (r *Report) markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# cognito-wasm benchmark\n\n")
 	fmt.Fprintf(&b, "%s, %s (V8 %s), %s/%s, %d CPUs, %s. ", r.Date, r.Browser.Product, r.Browser.V8, r.Host.GOOS, r.Host.GOARCH, r.Host.CPUs, r.Host.GoVersion)
+	if r.Host.LoadAvgStart != "" {
+		fmt.Fprintf(&b, "Load average %s at the start, %s at the end. ", r.Host.LoadAvgStart, r.Host.LoadAvgEnd)
+	}
 	fmt.Fprintf(&b, "Versions: %s. ", versionsStr(r.Versions))
 	fmt.Fprintf(&b, "Runs: %d cold (+%d warm visits each), %d traced, %d calls per operation, %d calls before the memory reading. "+
 		"Ratios are to %s.\n\n", r.Config.Runs, r.Config.WarmVisits, r.Config.TraceRuns, r.Config.Calls, r.Config.MemCalls, r.client(r.Baseline).Label)

@@ -29,6 +29,10 @@ type HostInfo struct {
 	GOARCH    string `json:"goarch"`
 	CPUs      int    `json:"cpus"`
 	GoVersion string `json:"goVersion"`
+	// LoadAvg is /proc/loadavg at the start and the end of the run: a
+	// busy machine makes every time longer and noisier.
+	LoadAvgStart string `json:"loadAvgStart,omitempty"`
+	LoadAvgEnd   string `json:"loadAvgEnd,omitempty"`
 }
 
 // ClientResult holds every figure for one client.
