@@ -100,8 +100,15 @@ func signIn(t *testing.T) string {
 // origin in the tab's browser context.
 func (tb *tab) storeAmplifyTokens() {
 	tb.t.Helper()
+	tb.storeAmplifyTokensAt(site)
+}
+
+// storeAmplifyTokensAt does it for another origin, which must serve
+// /pages/blank.html.
+func (tb *tab) storeAmplifyTokensAt(origin string) {
+	tb.t.Helper()
 	token := signIn(tb.t)
-	tb.do(navigate(site + "/pages/blank.html"))
+	tb.do(navigate(origin + "/pages/blank.html"))
 	prefix := "CognitoIdentityServiceProvider." + emulator.DemoClientID
 	tb.eval(`
 		localStorage.setItem(`+jsString(prefix+".LastAuthUser")+`, `+jsString(emulator.DemoUsername)+`);
