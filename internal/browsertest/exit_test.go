@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -65,6 +66,36 @@ func TestRuntimeExit(t *testing.T) {
 				t.Errorf("WasmRuntimeError.underlyingError = %+v, want exit code 3", e.UnderlyingError)
 			}
 			wantJSON(t, "fetchDevices() after configure restarted the runtime", r.Restarted, seedDevices())
+		})
+	}
+}
+
+// TestWasmLoadFailure: a .wasm that cannot be loaded rejects configure with
+// WasmLoadError and leaves the module unconfigured; the next configure
+// starts over and works.
+func TestWasmLoadFailure(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			resetEmulator(t)
+			tb := newTab(t)
+			tb.storeAmplifyTokens()
+			tb.do(navigate(site + "/pages/esm.html"))
+			var r struct{ Configure, Call, Retry outcome }
+			tb.eval(`const cw = await import('/dist/index.mjs');`+encodeJS+`
+				const config = await (await fetch('/config.json')).json();
+				const r = {};
+				r.Configure = await attempt(() => cw.configure({ Auth: { Cognito: config } }, { wasmURL: '/dist/missing.wasm', worker: `+mode.worker+` }));
+				r.Call = await attempt(() => cw.fetchDevices());
+				await cw.configure({ Auth: { Cognito: config } }, { worker: `+mode.worker+` });
+				r.Retry = await attempt(() => cw.fetchDevices());
+				return r;
+			`, &r)
+			wantErr(t, "configure with a missing .wasm", r.Configure, "WasmLoadError", "")
+			if e := r.Configure.Err; e != nil && !strings.Contains(e.Message, "/dist/missing.wasm") {
+				t.Errorf("WasmLoadError message %q does not name the URL", e.Message)
+			}
+			wantErr(t, "a call after the failed configure", r.Call, "AuthUserPoolException", "Auth UserPool not configured.")
+			wantJSON(t, "fetchDevices() after configure was retried", r.Retry, seedDevices())
 		})
 	}
 }
