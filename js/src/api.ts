@@ -4,6 +4,7 @@ import { Channel, type TokenSource } from './channel';
 import { AuthError, aborted, notConfigured } from './errors';
 import { tokenSource } from './tokens';
 import type * as types from './index';
+import type { RuntimeConfig } from './protocol';
 
 let scriptURL: string | undefined;
 let channel: Channel | undefined;
@@ -28,8 +29,15 @@ export const configure: typeof types.configure = (config, options = {}) => {
   getToken = tokenSource(options.tokenProvider, String(cognito.userPoolClientId ?? ''));
   // wasmURL and worker apply when a runtime starts; a live one is reconfigured.
   if (!channel || channel.dead) {
-    const base = scriptURL || globalThis.location?.href;
-    const wasmURL = new URL(options.wasmURL ? String(options.wasmURL) : 'cognito-wasm.wasm', options.wasmURL ? globalThis.location?.href : base).href;
+    let wasmURL: string;
+    try {
+      wasmURL = resolveWasmURL(options.wasmURL);
+    } catch (err) {
+      configured = undefined;
+      return Promise.reject(
+        new AuthError({ name: 'WasmLoadError', message: `Invalid wasmURL: ${(err as Error).message}`, underlyingError: err }),
+      );
+    }
     const current: Channel = new Channel(
       wasmURL,
       options.worker ?? typeof Worker === 'function',
@@ -44,12 +52,10 @@ export const configure: typeof types.configure = (config, options = {}) => {
     channel = current;
   }
   const ch = channel;
-  const runtimeConfig: Record<string, unknown> = {
-    userPoolId: cognito.userPoolId,
-    userPoolClientId: cognito.userPoolClientId,
-  };
+  // Plain values only: they cross to the runtime by structured clone.
+  const runtimeConfig: RuntimeConfig = { userPoolId: cognito.userPoolId, userPoolClientId: cognito.userPoolClientId };
   if (cognito.userPoolEndpoint !== undefined) runtimeConfig.userPoolEndpoint = cognito.userPoolEndpoint;
-  const done: Promise<Channel> = ch.configure(runtimeConfig as never).then(() => ch);
+  const done: Promise<Channel> = ch.configure(runtimeConfig).then(() => ch);
   configured = done;
   done.catch(() => {
     // Reset, so that the caller can retry: a new configure starts over.
@@ -58,6 +64,13 @@ export const configure: typeof types.configure = (config, options = {}) => {
   });
   return done.then(() => undefined);
 };
+
+/** options.wasmURL against the page's URL, else cognito-wasm.wasm beside the script. */
+function resolveWasmURL(option: string | URL | undefined): string {
+  const page = globalThis.location?.href;
+  if (option) return new URL(String(option), page).href;
+  return new URL('cognito-wasm.wasm', scriptURL || page).href;
+}
 
 async function invoke(method: string, input: unknown, signal: AbortSignal | undefined): Promise<any> {
   if (exited) throw exited;
