@@ -108,16 +108,18 @@ func checkDist(dir string) error {
 
 // runner holds what every phase shares.
 type runner struct {
-	cfg       Config
-	em        *emulator.Emulator
-	emCount   *requestCounter
-	seed      *emulator.Seed
-	org       *origin
-	originURL string
-	emURL     string
-	rep       *Report
-	results   map[string]*ClientResult
-	seedIDs   []string // alice's credential ids, for the delete rounds
+	cfg     Config
+	em      *emulator.Emulator
+	emCount *requestCounter
+	// pageSession is the session the next client page stores (armSession).
+	pageSession *atomic.Pointer[map[string]string]
+	seed        *emulator.Seed
+	org         *origin
+	originURL   string
+	emURL       string
+	rep         *Report
+	results     map[string]*ClientResult
+	seedIDs     []string // alice's credential ids, for the delete rounds
 }
 
 func (r *runner) logf(format string, args ...any) {
@@ -178,7 +180,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	defer stopEm()
 
-	ps := pageSet{userPoolID: emulator.DemoPoolID, clientID: emulator.DemoClientID, endpoint: emURL}
+	pageSession := &atomic.Pointer[map[string]string]{}
+	ps := pageSet{userPoolID: emulator.DemoPoolID, clientID: emulator.DemoClientID, endpoint: emURL, session: pageSession}
 	org := newOrigin(ps.render)
 	if needDist {
 		if err := org.addDir(cfg.DistDir, "/dist/"); err != nil {
@@ -195,7 +198,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	defer stopOrigin()
 
 	r := &runner{
-		cfg: cfg, em: em, emCount: emCount, seed: seed, org: org, originURL: originURL, emURL: emURL,
+		cfg: cfg, em: em, emCount: emCount, seed: seed, pageSession: pageSession, org: org, originURL: originURL, emURL: emURL,
 		results: map[string]*ClientResult{},
 		rep: &Report{
 			Date: start.UTC().Format(time.RFC3339),
@@ -233,9 +236,6 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 
-	if err := r.browserInfo(ctx); err != nil {
-		return nil, err
-	}
 	phases := []struct {
 		name string
 		run  func(context.Context) error
@@ -337,12 +337,8 @@ func packageVersion(path string) string {
 	return p.Version
 }
 
-func (r *runner) browserInfo(ctx context.Context) error {
-	c, err := startChromium(ctx, r.cfg.Chromium)
-	if err != nil {
-		return err
-	}
-	defer c.close()
+// browserInfo records which browser runs the benchmark.
+func (r *runner) browserInfo(ctx context.Context, c *chromium) error {
 	v, err := c.version(ctx)
 	if err != nil {
 		return fmt.Errorf("browser version: %w", err)
@@ -355,18 +351,13 @@ func (r *runner) signIn(ctx context.Context) (*session, error) {
 	return signIn(ctx, r.emURL, emulator.DemoPoolID, emulator.DemoClientID, emulator.DemoUsername, emulator.DemoPassword)
 }
 
-// prepare stores the session in the browser's localStorage for the origin,
-// from a page with no script, so nothing the measured page loads is warm.
-func (r *runner) prepare(ctx context.Context, c *chromium, s *session) error {
-	t, err := c.newTab(false)
-	if err != nil {
-		return err
-	}
-	defer t.close()
-	if err := t.navigate(r.originURL + "/bench/" + blankPage); err != nil {
-		return err
-	}
-	return t.eval(ctx, s.storeSessionJS(), nil)
+// armSession makes the next client page that the origin renders store s
+// in localStorage from its first inline script, before any library loads.
+// The measured page is then the profile's first navigation: nothing it
+// loads is warm, and no other page had to write the storage first.
+func (r *runner) armSession(s *session) {
+	kv := s.storage()
+	r.pageSession.Store(&kv)
 }
 
 // visitResult is one page load of a client.
@@ -508,9 +499,7 @@ func (r *runner) loadRun(ctx context.Context, cl client, cr *ClientResult, run i
 		return err
 	}
 	defer c.close()
-	if err := r.prepare(ctx, c, s); err != nil {
-		return err
-	}
+	r.armSession(s)
 	for visit := 0; visit <= r.cfg.WarmVisits; visit++ {
 		v, err := r.visit(ctx, c, cl, visitOpts{})
 		if err != nil {
@@ -619,9 +608,7 @@ func (r *runner) traceRun(ctx context.Context, cl client) (longest, window float
 		return 0, 0, err
 	}
 	defer c.close()
-	if err := r.prepare(ctx, c, s); err != nil {
-		return 0, 0, err
-	}
+	r.armSession(s)
 	v, err := r.visit(ctx, c, cl, visitOpts{trace: true})
 	if err != nil {
 		return 0, 0, err
@@ -647,9 +634,7 @@ func (r *runner) perCall(ctx context.Context) error {
 		return err
 	}
 	defer c.close()
-	if err := r.prepare(ctx, c, s); err != nil {
-		return err
-	}
+	r.armSession(s)
 	defer r.em.Reset()
 	for _, cl := range r.selected() {
 		if err := r.perCallClient(ctx, c, cl); err != nil {
@@ -748,9 +733,7 @@ func (r *runner) memoryClient(ctx context.Context, cl client) error {
 		return err
 	}
 	defer c.close()
-	if err := r.prepare(ctx, c, s); err != nil {
-		return err
-	}
+	r.armSession(s)
 	// This load is cold too (fresh profile): count its bytes as Chromium
 	// saw them, then stop DevTools' network instrumentation for the calls.
 	v, err := r.visit(ctx, c, cl, visitOpts{keep: true, network: true})

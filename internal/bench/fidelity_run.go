@@ -38,6 +38,9 @@ func (r *runner) fidelity(ctx context.Context) error {
 		return err
 	}
 	defer c.close()
+	if err := r.browserInfo(ctx, c); err != nil {
+		return err
+	}
 	defer r.em.Reset()
 	fctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()

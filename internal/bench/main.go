@@ -51,7 +51,8 @@ func main() {
 			fmt.Fprintln(os.Stderr, "bench:", werr)
 			os.Exit(1)
 		}
-		fmt.Printf("\n%s, %s. Wrote %s/bench.json and %s/bench.md.\n", rep.Date, rep.Browser.Product, out, out)
+		fmt.Printf("\n%s, %s, load average %s → %s. Wrote %s/bench.json and %s/bench.md.\n",
+			rep.Date, rep.Browser.Product, rep.Host.LoadAvgStart, rep.Host.LoadAvgEnd, out, out)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)

@@ -15,7 +15,8 @@ var methods = map[string]string{
 	"transfer": "Sum over the files the client's page loaded from the origin during a cold visit (page HTML excluded): raw bytes, gzip -9 and brotli q11 " +
 		"as the origin serves them (js/dist's own .br/.gz for the wasm). coldWireBytes is what the origin actually sent in the cold visit " +
 		"(Chromium advertises br, so brotli), coldCdpEncodedBytes Chromium's Network.loadingFinished encodedDataLength for the page's requests (headers included; a dedicated worker's requests are not reported to the page) in the memory phase's load, which is cold too.",
-	"cold": "Fresh --user-data-dir per run (new browser process); the session is put in localStorage from a script-free page first. " +
+	"cold": "Fresh --user-data-dir per run (new browser process); the measured page is the profile's first navigation, and its first inline " +
+		"script stores the session (signed in with the Go SDK) in localStorage as Amplify would, before any library loads. " +
 		"Time from navigation start (performance.timeOrigin) to the first listWebAuthnCredentials resolving, measured by performance.now() in the page; median over runs.",
 	"warm": "Same browser profile after the cold visit, a new tab per visit: libraries from the HTTP cache (max-age=3600) and V8's code cache. " +
 		"Median over all warm visits; warmSecondVisitMs is the first warm visit alone (V8 caches code only from the second load on).",

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"html/template"
 	"strings"
+	"sync/atomic"
 )
 
 //go:embed web/page.html
@@ -58,18 +59,21 @@ type pageConfig struct {
 	Endpoint   string `json:"endpoint"`
 	Region     string `json:"region"`
 	Worker     *bool  `json:"worker,omitempty"`
+	// Session, when set, is written to localStorage by the page's first
+	// script, before any library loads (see runner.armSession).
+	Session map[string]string `json:"session,omitempty"`
 }
 
 // pageSet renders the bench pages for one emulator.
 type pageSet struct {
 	userPoolID, clientID, endpoint string
+	// session is handed to the next client page rendered, once.
+	session *atomic.Pointer[map[string]string]
 }
 
-// Special pages besides one per client.
-const (
-	blankPage       = "blank.html"        // no script: the harness writes localStorage here
-	fidelityRefPage = "fidelity-ref.html" // full Amplify + SDK bundles, for sign-in and fidelity
-)
+// fidelityRefPage holds the full Amplify and SDK bundles, for Amplify's own
+// sign-in and the fidelity check.
+const fidelityRefPage = "fidelity-ref.html"
 
 func (ps pageSet) config(c client) pageConfig {
 	region, _, _ := strings.Cut(ps.userPoolID, "_")
@@ -82,21 +86,26 @@ func (ps pageSet) config(c client) pageConfig {
 // render returns the page called name ("amplify.html", "blank.html", ...).
 func (ps pageSet) render(name string) ([]byte, bool) {
 	var c client
-	switch name {
-	case blankPage:
-		return []byte("<!doctype html><title>blank</title><p>blank</p>"), true
-	case fidelityRefPage:
+	var cfg pageConfig
+	if name == fidelityRefPage {
 		c = client{Name: "fidelity-ref", Scripts: []string{"/ref/amplify.js", "/ref/sdkv3.js"}}
-	default:
+		cfg = ps.config(c)
+	} else {
 		var ok bool
 		if c, ok = clientByName(strings.TrimSuffix(name, ".html")); !ok || !strings.HasSuffix(name, ".html") {
 			return nil, false
+		}
+		cfg = ps.config(c)
+		if ps.session != nil {
+			if kv := ps.session.Swap(nil); kv != nil {
+				cfg.Session = *kv
+			}
 		}
 	}
 	var buf bytes.Buffer
 	err := pageTmpl.Execute(&buf, map[string]any{
 		"Name":    c.Name,
-		"Config":  ps.config(c),
+		"Config":  cfg,
 		"Scripts": c.Scripts,
 		"Harness": template.JS(harnessJS),
 	})

@@ -64,10 +64,3 @@ func (s *session) storage() map[string]string {
 		u + "signInDetails": s.signInDetailsJSON,
 	}
 }
-
-// storeSessionJS is a JS expression that writes the session to localStorage.
-func (s *session) storeSessionJS() string {
-	kv, _ := json.Marshal(s.storage())
-	return "(() => { const kv = " + string(kv) + "; localStorage.clear(); " +
-		"for (const k of Object.keys(kv)) localStorage.setItem(k, kv[k]); return true; })()"
-}
