@@ -224,7 +224,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 	for _, c := range r.selected() {
-		cr := &ClientResult{Name: c.Name, Label: c.Label, PerCall: map[string]stat{}, PerCallRequests: map[string]requestCount{}, Assets: []AssetSize{}, LongTasksLoad: []float64{}}
+		cr := &ClientResult{Name: c.Name, Label: c.Label, PerCall: map[string]stat{}, PerCallRequests: map[string]requestCount{}, Assets: []AssetSize{}, LongTasksLoad: []float64{},
+			ColdResources: []resource{}, WarmResources: []resource{}}
 		r.results[c.Name] = cr
 		r.rep.Clients = append(r.rep.Clients, cr)
 	}
@@ -369,6 +370,7 @@ type visitResult struct {
 	Served     []served
 	Net        []netRequest
 	Trace      []json.RawMessage
+	Resources  []resource
 	tab        *tab
 }
 
@@ -377,11 +379,21 @@ type finished struct {
 		Configured float64 `json:"configured"`
 		First      float64 `json:"first"`
 	} `json:"marks"`
-	First string `json:"first"`
-	Error *struct {
+	First     string     `json:"first"`
+	Resources []resource `json:"resources"`
+	Error     *struct {
 		Name    string `json:"name"`
 		Message string `json:"message"`
 	} `json:"error"`
+}
+
+// resource is a Resource Timing entry of a bench page's script or wasm.
+type resource struct {
+	URL             string  `json:"url"`
+	Start           float64 `json:"start"`
+	ResponseEnd     float64 `json:"responseEnd"`
+	TransferSize    int64   `json:"transferSize"` // 0 when served from the HTTP cache
+	EncodedBodySize int64   `json:"encodedBodySize"`
 }
 
 // visitOpts say what a visit collects besides the page's own timing.
@@ -425,7 +437,7 @@ func (r *runner) visit(ctx context.Context, c *chromium, cl client, o visitOpts)
 	if f.Error != nil {
 		return nil, fmt.Errorf("%s: first call failed: %s: %s", cl.Name, f.Error.Name, f.Error.Message)
 	}
-	v := &visitResult{Configured: f.Marks.Configured, First: f.Marks.First, FirstJSON: f.First, tab: t}
+	v := &visitResult{Configured: f.Marks.Configured, First: f.Marks.First, FirstJSON: f.First, Resources: f.Resources, tab: t}
 	if err := t.eval(vctx, "window.__longTasks", &v.LongTasks); err != nil {
 		return nil, err
 	}
@@ -506,6 +518,17 @@ func (r *runner) loadRun(ctx context.Context, cl client, cr *ClientResult, run i
 			return fmt.Errorf("run %d visit %d: %w", run, visit, err)
 		}
 		record(v, visit)
+		if run == 0 && visit <= 1 {
+			res := nonNilResources(v.Resources)
+			for i := range res {
+				res[i].URL = strings.TrimPrefix(res[i].URL, r.originURL)
+			}
+			if visit == 0 {
+				cr.ColdResources = res
+			} else {
+				cr.WarmResources = res
+			}
+		}
 		if visit == 0 {
 			for _, lt := range v.LongTasks {
 				if lt[0] <= v.First {
@@ -562,6 +585,13 @@ func saveTrace(dir, name string, events []json.RawMessage) error {
 		return err
 	}
 	return f.Close()
+}
+
+func nonNilResources(r []resource) []resource {
+	if r == nil {
+		return []resource{}
+	}
+	return r
 }
 
 func nonNilAssets(a []AssetSize) []AssetSize {

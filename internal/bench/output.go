@@ -235,6 +235,22 @@ func (r *Report) markdown() string {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %d | %s |\n", c.Client, c.Operation, c.Items, res)
 	}
+	b.WriteString("\n## Load timeline (first run; ms from navigation start)\n\n" +
+		"| client | visit | resource | start | loaded | from HTTP cache |\n| --- | --- | --- | --- | --- | --- |\n")
+	for _, c := range r.Clients {
+		for _, v := range []struct {
+			name string
+			res  []resource
+		}{{"cold", c.ColdResources}, {"warm", c.WarmResources}} {
+			for _, x := range v.res {
+				cached := "no"
+				if x.TransferSize == 0 {
+					cached = "yes"
+				}
+				fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %.0f | %s |\n", c.Label, v.name, x.URL, x.Start, x.ResponseEnd, cached)
+			}
+		}
+	}
 	b.WriteString("\n## Assets\n\n| client | file | raw | gzip | brotli |\n| --- | --- | --- | --- | --- |\n")
 	for _, c := range r.Clients {
 		for _, a := range c.Assets {

@@ -53,6 +53,13 @@ type ClientResult struct {
 	// HTTP cache).
 	WarmWireBytes int64 `json:"warmWireBytes"`
 
+	// The page's Resource Timing entries (scripts, and the wasm in page
+	// mode) of the first run's cold and first warm visit: when each
+	// finished loading, and whether it came from the HTTP cache
+	// (transferSize 0).
+	ColdResources []resource `json:"coldResources"`
+	WarmResources []resource `json:"warmResources"`
+
 	Cold      stat `json:"coldFirstResultMs"`
 	ColdReady stat `json:"coldConfiguredMs"`
 	Warm      stat `json:"warmFirstResultMs"`

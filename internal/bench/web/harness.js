@@ -107,7 +107,19 @@
       const first = await B.lib.listCredentials();
       B.marks.first = performance.now();
       performance.mark('bench-first');
-      return { marks: B.marks, first: JSON.stringify(encode(first)) };
+      // Where the time went: what the page loaded from its own origin
+      // (scripts, the wasm in page mode; a worker's requests are not here).
+      const resources = performance
+        .getEntriesByType('resource')
+        .filter((r) => r.name.startsWith(location.origin + '/') && !r.name.endsWith('/favicon.ico'))
+        .map((r) => ({
+          url: r.name,
+          start: r.startTime,
+          responseEnd: r.responseEnd,
+          transferSize: r.transferSize,
+          encodedBodySize: r.encodedBodySize,
+        }));
+      return { marks: B.marks, first: JSON.stringify(encode(first)), resources };
     })().catch((e) => ({ error: describe(e) }));
   }
 
