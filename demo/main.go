@@ -1,0 +1,131 @@
+// Command demo serves the offline demo: the demo page (and js/dist) on one
+// origin and a Cognito user-pool emulator on another, so the page talks to
+// "Cognito" across origins with CORS, as in production.
+//
+//	go run ./demo [-addr 127.0.0.1:8080] [-cognito-addr 127.0.0.1:9229] [-seed FILE] [-dist js/dist]
+//
+// It prints both URLs and stops cleanly on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/cognito-wasm/cognito-wasm/demo/web"
+	"github.com/cognito-wasm/cognito-wasm/internal/demoserver"
+	"github.com/cognito-wasm/cognito-wasm/internal/emulator"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+}
+
+// shutdownTimeout bounds how long a stop waits for requests in flight.
+const shutdownTimeout = 5 * time.Second
+
+// run serves until ctx is done.
+func run(ctx context.Context, args []string, out io.Writer) error {
+	flags := flag.NewFlagSet("demo", flag.ContinueOnError)
+	addr := flags.String("addr", "127.0.0.1:8080", "`address` of the demo page")
+	cognitoAddr := flags.String("cognito-addr", "127.0.0.1:9229", "`address` of the Cognito emulator")
+	seedFile := flags.String("seed", "", "emulator seed `file` (JSON); default: the built-in demo pool")
+	dist := flags.String("dist", "js/dist", "`directory` of the built module, served at /dist/")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+
+	var seed *emulator.Seed
+	if *seedFile != "" {
+		var err error
+		if seed, err = emulator.LoadSeedFile(*seedFile); err != nil {
+			return err
+		}
+	}
+	emu, err := emulator.New(seed)
+	if err != nil {
+		return err
+	}
+	cognitoLn, err := net.Listen("tcp", *cognitoAddr)
+	if err != nil {
+		return fmt.Errorf("cognito emulator: %w", err)
+	}
+	defer cognitoLn.Close()
+	demoLn, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("demo page: %w", err)
+	}
+	defer demoLn.Close()
+
+	cognitoURL, demoURL := baseURL(cognitoLn.Addr()), baseURL(demoLn.Addr())
+	cfg := demoserver.Config{UserPoolEndpoint: cognitoURL}
+	if seed == nil {
+		cfg.UserPoolID, cfg.UserPoolClientID = emulator.DemoPoolID, emulator.DemoClientID
+	} else if len(seed.UserPools) > 0 {
+		p := seed.UserPools[0]
+		cfg.UserPoolID = p.ID
+		if len(p.Clients) > 0 {
+			cfg.UserPoolClientID = p.Clients[0].ID
+		}
+	}
+	if st, err := os.Stat(*dist); err != nil || !st.IsDir() {
+		fmt.Fprintf(out, "demo: warning: %s is not a directory; run `make build` to build the module\n", *dist)
+	}
+
+	cognitoSrv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	cognitoSrv.RegisterOnShutdown(emu.Close) // release requests held by "hang" faults
+	demoSrv := &http.Server{Handler: demoserver.New(web.FS, os.DirFS(*dist), cfg), ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 2)
+	go func() { errc <- cognitoSrv.Serve(cognitoLn) }()
+	go func() { errc <- demoSrv.Serve(demoLn) }()
+
+	fmt.Fprintf(out, "demo: %s\ncognito: %s\n", demoURL, cognitoURL)
+	if seed == nil {
+		fmt.Fprintf(out, "sign in as %s / %s (or %s, who has no passkeys or devices)\n",
+			emulator.DemoUsername, emulator.DemoPassword, emulator.DemoEmptyUsername)
+	}
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-errc:
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	for _, srv := range []*http.Server{demoSrv, cognitoSrv} {
+		if err := srv.Shutdown(sctx); err != nil {
+			srv.Close() // stop waiting for slow connections
+		}
+	}
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
+	}
+	return nil
+}
+
+// baseURL is the http URL of a listener. An unspecified address (":9229")
+// becomes 127.0.0.1: Go's listeners on it are dual-stack, and loopback is
+// where a local browser finds them.
+func baseURL(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String() + "/"
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cognito-wasm/cognito-wasm/internal/demoserver"
+	"github.com/cognito-wasm/cognito-wasm/internal/emulator"
+)
+
+// startDemo runs the demo on free ports and returns its two URLs, the
+// printed lines, and a stop function that returns run's error.
+func startDemo(t *testing.T, args ...string) (demoURL, cognitoURL string, lines <-chan string, stop func() error) {
+	t.Helper()
+	dist := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dist, "index.mjs"), []byte("export {}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0", "-cognito-addr", "127.0.0.1:0", "-dist", dist}, args...), pw)
+		pw.Close()
+	}()
+	out := make(chan string, 16)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			out <- sc.Text()
+		}
+		close(out)
+	}()
+	for demoURL == "" || cognitoURL == "" {
+		line, ok := <-out
+		if !ok {
+			cancel()
+			t.Fatalf("demo exited before printing its URLs: %v", <-done)
+		}
+		if u, ok := strings.CutPrefix(line, "demo: http"); ok {
+			demoURL = "http" + u
+		}
+		if u, ok := strings.CutPrefix(line, "cognito: "); ok {
+			cognitoURL = u
+		}
+	}
+	stopped := false
+	stop = func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		return <-done
+	}
+	t.Cleanup(func() { stop() })
+	return demoURL, cognitoURL, out, stop
+}
+
+func TestDemoServesPageConfigAndEmulator(t *testing.T) {
+	demoURL, cognitoURL, lines, stop := startDemo(t)
+	if !strings.HasPrefix(demoURL, "http://127.0.0.1:") || !strings.HasSuffix(cognitoURL, "/") || demoURL == cognitoURL {
+		t.Errorf("URLs %q %q", demoURL, cognitoURL)
+	}
+	if line := <-lines; !strings.Contains(line, emulator.DemoUsername+" / "+emulator.DemoPassword) {
+		t.Errorf("sign-in hint = %q", line)
+	}
+
+	resp, err := http.Get(demoURL + "config.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg demoserver.Config
+	err = json.NewDecoder(resp.Body).Decode(&cfg)
+	resp.Body.Close()
+	if err != nil || cfg != (demoserver.Config{UserPoolID: emulator.DemoPoolID, UserPoolClientID: emulator.DemoClientID, UserPoolEndpoint: cognitoURL}) {
+		t.Errorf("config = %+v, %v", cfg, err)
+	}
+	for path, ctype := range map[string]string{"": "text/html; charset=utf-8", "dist/index.mjs": "text/javascript; charset=utf-8"} {
+		resp, err := http.Get(demoURL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != ctype {
+			t.Errorf("GET /%s = %d %s", path, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	}
+	resp, err = http.Get(cognitoURL + emulator.DemoPoolID + "/.well-known/jwks.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("jwks = %d", resp.StatusCode)
+	}
+	if err := stop(); err != nil {
+		t.Errorf("run = %v", err)
+	}
+	if _, err := http.Get(demoURL); err == nil {
+		t.Error("demo still serving after stop")
+	}
+}
+
+// TestDemoStopsWithHangingRequest: a request held by a "hang" fault must
+// not keep the demo from stopping.
+func TestDemoStopsWithHangingRequest(t *testing.T) {
+	_, cognitoURL, _, stop := startDemo(t)
+	resp, err := http.Post(cognitoURL+"_emulator/faults", "application/json", strings.NewReader(`{"mode":"hang"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	hung := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequest(http.MethodPost, cognitoURL, strings.NewReader("{}"))
+		req.Header.Set(emulator.HeaderTarget, emulator.TargetPrefix+"ListDevices")
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		hung <- err
+	}()
+	// Wait until the emulator holds the request (its log shows it pending).
+	for pending := false; !pending; {
+		resp, err := http.Get(cognitoURL + "_emulator/requests")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var log []emulator.RequestLogEntry
+		json.NewDecoder(resp.Body).Decode(&log)
+		resp.Body.Close()
+		pending = len(log) == 1 && log[0].Status == 0
+	}
+	if err := stop(); err != nil {
+		t.Errorf("run = %v", err)
+	}
+	if err := <-hung; err == nil {
+		t.Error("hanging request got an answer")
+	}
+}
+
+func TestDemoErrors(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	ctx := context.Background()
+	for name, args := range map[string][]string{
+		"bad flag":     {"-nope"},
+		"missing seed": {"-seed", filepath.Join(t.TempDir(), "none.json")},
+		"port in use":  {"-addr", "127.0.0.1:0", "-cognito-addr", ln.Addr().String()},
+	} {
+		if err := run(ctx, args, io.Discard); err == nil {
+			t.Errorf("%s: run succeeded", name)
+		}
+	}
+}
+
+func TestBaseURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"127.0.0.1:8080": "http://127.0.0.1:8080/",
+		"0.0.0.0:9229":   "http://127.0.0.1:9229/",
+		"[::]:9229":      "http://127.0.0.1:9229/",
+		"[::1]:9229":     "http://[::1]:9229/",
+	} {
+		a, err := net.ResolveTCPAddr("tcp", in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := baseURL(a); got != want {
+			t.Errorf("baseURL(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
