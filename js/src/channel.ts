@@ -3,11 +3,13 @@
 // runtime's token requests. See protocol.ts for the messages.
 import runtimeGlue from 'cognito-wasm:runtime';
 import { AuthError } from './errors';
+import { createCredential } from './webauthn';
 import type { FromRuntime, PlainError, RuntimeConfig, RuntimePort, RuntimeScope, ToRuntime } from './protocol';
 
 export type TokenSource = (forceRefresh: boolean) => Promise<string | null>;
 
 interface Pending {
+  signal?: AbortSignal;
   resolve(value: unknown): void;
   reject(err: AuthError): void;
   done(): void;
@@ -65,7 +67,7 @@ export class Channel {
         signal.addEventListener('abort', onAbort, { once: true });
         done = () => signal.removeEventListener('abort', onAbort);
       }
-      this.pending.set(id, { resolve, reject, done });
+      this.pending.set(id, { signal, resolve, reject, done });
       try {
         this.port.postMessage({ ...message, id } as ToRuntime);
       } catch (err) {
@@ -107,11 +109,13 @@ export class Channel {
         this.settle(message.id, (p) => p.reject(new AuthError(message.error)));
         break;
       case 'getToken':
-        this.getToken(message.forceRefresh).then(
-          (token) => this.port.postMessage({ type: 'token', id: message.id, token }),
-          (err) => this.port.postMessage({ type: 'tokenError', id: message.id, error: plainError(err) }),
-        );
+        this.answer(message.id, () => this.getToken(message.forceRefresh));
         break;
+      case 'createCredential': {
+        const signal = message.call === undefined ? undefined : this.pending.get(message.call)?.signal;
+        this.answer(message.id, () => createCredential(message.options, signal));
+        break;
+      }
       case 'startError':
         this.fail(new AuthError(message.error));
         break;
@@ -126,6 +130,22 @@ export class Channel {
         );
         break;
     }
+  }
+
+  /** Runs a host request on this thread and sends back its outcome. */
+  private answer(id: number, work: () => Promise<unknown>) {
+    let result: Promise<unknown>;
+    try {
+      result = work();
+    } catch (err) {
+      result = Promise.reject(err);
+    }
+    result
+      .then(
+        (value) => this.port.postMessage({ type: 'hostResolve', id, value }),
+        (err) => this.port.postMessage({ type: 'hostReject', id, error: plainError(err) }),
+      )
+      .catch((err) => this.port.postMessage({ type: 'hostReject', id, error: plainError(err) }));
   }
 
   /** The runtime is gone: reject everything pending and everything later. */

@@ -27,8 +27,9 @@ export type ToRuntime =
   // aborted: it was already aborted when the call was made.
   | { type: 'call'; id: number; method: string; input: unknown; signal: boolean; aborted: boolean }
   | { type: 'abort'; id: number }
-  | { type: 'token'; id: number; token: string | null }
-  | { type: 'tokenError'; id: number; error: PlainError };
+  // The answer to a host request (getToken, createCredential) of the same id.
+  | { type: 'hostResolve'; id: number; value: unknown }
+  | { type: 'hostReject'; id: number; error: PlainError };
 
 /** Runtime → loader. */
 export type FromRuntime =
@@ -39,7 +40,11 @@ export type FromRuntime =
   | { type: 'ready' }
   | { type: 'resolve'; id: number; value: unknown }
   | { type: 'reject'; id: number; error: PlainError }
+  // Host requests: work that must happen on the page's main thread.
   | { type: 'getToken'; id: number; forceRefresh: boolean }
+  // options: PublicKeyCredentialCreationOptionsJSON; call: the id of the call
+  // whose AbortSignal Go passed along, so the caller's signal can cancel it.
+  | { type: 'createCredential'; id: number; options: unknown; call?: number }
   // The Go program exited (code) or the runtime failed (error).
   | { type: 'exit'; code?: number; error?: PlainError };
 

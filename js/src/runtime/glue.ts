@@ -31,8 +31,19 @@ let api: GoAPI | undefined;
 let stopped = false;
 // Per call: the local AbortController standing in for the caller's signal.
 const controllers = new Map<number, AbortController>();
-const tokenRequests = new Map<number, { resolve(token: string | null): void; reject(err: Error): void }>();
-let nextTokenID = 1;
+// Host requests waiting for the main thread's answer.
+const hostRequests = new Map<number, { resolve(value: any): void; reject(err: Error): void }>();
+let nextHostID = 1;
+
+function hostRequest<T>(message: DistributiveOmit<FromRuntime & { id: number }, 'id'>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const id = nextHostID++;
+    hostRequests.set(id, { resolve, reject });
+    post({ ...message, id } as FromRuntime);
+  });
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 const host = {
   register(goAPI: GoAPI) {
@@ -43,11 +54,16 @@ const host = {
   // The token source runs where the page's storage and the app's provider live:
   // on the main thread, which answers with a 'token' or 'tokenError' message.
   getToken(forceRefresh: boolean): Promise<string | null> {
-    return new Promise((resolve, reject) => {
-      const id = nextTokenID++;
-      tokenRequests.set(id, { resolve, reject });
-      post({ type: 'getToken', id, forceRefresh: !!forceRefresh });
-    });
+    return hostRequest({ type: 'getToken', forceRefresh: !!forceRefresh });
+  },
+  // WebAuthn exists only on the page (not in Workers): navigator.credentials.create
+  // runs there. options is PublicKeyCredentialCreationOptionsJSON; the result is
+  // the credential's JSON form (PublicKeyCredential.toJSON()). signal: the one Go
+  // got for the call, if any; the caller's own signal then cancels the ceremony.
+  createCredential(options: unknown, signal?: AbortSignal): Promise<unknown> {
+    let call: number | undefined;
+    for (const [id, controller] of controllers) if (controller.signal === signal) call = id;
+    return hostRequest({ type: 'createCredential', options, call });
   },
 };
 
@@ -74,12 +90,12 @@ scope.onmessage = ({ data }: { data: ToRuntime }) => {
     case 'abort':
       controllers.get(data.id)?.abort();
       break;
-    case 'token':
-    case 'tokenError': {
-      const request = tokenRequests.get(data.id);
-      tokenRequests.delete(data.id);
+    case 'hostResolve':
+    case 'hostReject': {
+      const request = hostRequests.get(data.id);
+      hostRequests.delete(data.id);
       if (!request) break;
-      if (data.type === 'token') request.resolve(data.token);
+      if (data.type === 'hostResolve') request.resolve(data.value);
       else request.reject(Object.assign(new Error(data.error.message), { name: data.error.name }));
       break;
     }
