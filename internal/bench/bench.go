@@ -224,8 +224,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 	for _, c := range r.selected() {
-		cr := &ClientResult{Name: c.Name, Label: c.Label, PerCall: map[string]stat{}, PerCallRequests: map[string]requestCount{}, Assets: []AssetSize{}, LongTasksLoad: []float64{},
-			ColdResources: []resource{}, WarmResources: []resource{}}
+		cr := &ClientResult{
+			Name: c.Name, Label: c.Label,
+			PerCall: map[string]stat{}, PerCallRequests: map[string]requestCount{},
+			Assets: []AssetSize{}, LongTasksLoad: []float64{}, ColdResources: []resource{}, WarmResources: []resource{},
+		}
 		r.results[c.Name] = cr
 		r.rep.Clients = append(r.rep.Clients, cr)
 	}

@@ -158,8 +158,8 @@ func (r *Report) table() (header []string, rows [][]string) {
 			return float64(f(c.Memory))
 		}
 	}
-	row(fmt.Sprintf("JS heap after %d calls", r.Config.MemCalls), mem(func(m *MemoryResult) int64 { return m.JSHeapAfter }), size)
-	row("wasm memory after", mem(func(m *MemoryResult) int64 { return m.WasmAfter }), size)
+	row(fmt.Sprintf("JS heap after %d calls (page + workers)", r.Config.MemCalls), mem(func(m *MemoryResult) int64 { return m.JSHeapAfter }), size)
+	row("wasm linear memory after", mem(func(m *MemoryResult) int64 { return m.WasmAfter }), size)
 	return header, rows
 }
 
