@@ -72,6 +72,10 @@ func runMain(m *testing.M) int {
 		return fail("%v", err)
 	}
 	defer os.RemoveAll(profile)
+	if testWasmDir, err = os.MkdirTemp("", "cognito-wasm-test-wasm-"); err != nil {
+		return fail("%v", err)
+	}
+	defer os.RemoveAll(testWasmDir)
 
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromiumPath),

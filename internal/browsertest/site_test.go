@@ -7,8 +7,6 @@ import (
 	"io/fs"
 	"math"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -128,8 +126,9 @@ func resetEmulator(t *testing.T) {
 	t.Cleanup(emu.Reset)
 }
 
-// testWasmDir holds wasm programs built by tests; see buildTestWasm.
-var testWasmDir = filepath.Join(os.TempDir(), "cognito-wasm-browsertest-wasm")
+// testWasmDir holds wasm programs built by tests (see buildTestWasm); TestMain
+// makes it.
+var testWasmDir string
 
 // ---- expected values, from the emulator's seed, in Amplify v6's shapes ----
 
