@@ -105,9 +105,8 @@ func TestFaultReset(t *testing.T) {
 }
 
 func TestFaultHang(t *testing.T) {
-	e, srv := newTestEmulator(t)
 	started := make(chan struct{}, 1)
-	e.hangHook = func() { started <- struct{}{} }
+	e, srv := newTestEmulator(t, withHangHook(func() { started <- struct{}{} }))
 	send := func(ctx context.Context) <-chan error {
 		done := make(chan error, 1)
 		go func() {

@@ -16,9 +16,9 @@ var testEpoch = time.Date(2024, 11, 19, 12, 0, 0, 0, time.UTC)
 
 // newTestEmulator returns an emulator on the demo seed with a fixed clock,
 // served by an httptest server.
-func newTestEmulator(t *testing.T) (*Emulator, *httptest.Server) {
+func newTestEmulator(t *testing.T, opts ...Option) (*Emulator, *httptest.Server) {
 	t.Helper()
-	e, err := New(nil, WithClock(func() time.Time { return testEpoch }))
+	e, err := New(nil, append([]Option{WithClock(func() time.Time { return testEpoch })}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

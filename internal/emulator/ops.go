@@ -1,6 +1,10 @@
 package emulator
 
-import "time"
+import (
+	"maps"
+	"slices"
+	"time"
+)
 
 // request is one validated operation call.
 type request struct {
@@ -30,14 +34,8 @@ var operations = map[string]opFunc{
 	"AdminListDevices":         (*Emulator).adminListDevices,
 }
 
-// Operations returns the names of the operations the emulator serves.
-func Operations() []string {
-	names := make([]string, 0, len(operations))
-	for n := range operations {
-		names = append(names, n)
-	}
-	return names
-}
+// Operations returns the names of the operations the emulator serves, sorted.
+func Operations() []string { return slices.Sorted(maps.Keys(operations)) }
 
 // signedIn checks the request's AccessToken and returns its user. Call
 // with e.st.mu held.

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -35,6 +36,7 @@ type Emulator struct {
 	log     reqLog
 	pageKey []byte
 	iamKeys map[string]string // access key id → secret
+	ops     map[string]opFunc // operations, unless a test replaced one
 
 	clockMu sync.Mutex
 	now     func() time.Time // base clock for tokens and dates
@@ -53,6 +55,20 @@ type Option func(*Emulator)
 // POST /_emulator/clock still moves it forward.
 func WithClock(now func() time.Time) Option { return func(e *Emulator) { e.now = now } }
 
+// withWallClock sets the clock SigV4 skew is checked against (tests).
+func withWallClock(now func() time.Time) Option { return func(e *Emulator) { e.wallNow = now } }
+
+// withOperation replaces an operation's implementation (tests).
+func withOperation(name string, f opFunc) Option {
+	return func(e *Emulator) {
+		e.ops = maps.Clone(e.ops)
+		e.ops[name] = f
+	}
+}
+
+// withHangHook sets a function called when a request starts to hang (tests).
+func withHangHook(f func()) Option { return func(e *Emulator) { e.hangHook = f } }
+
 // New returns an emulator loaded with seed; nil means DemoSeed().
 func New(seed *Seed, opts ...Option) (*Emulator, error) {
 	if seed == nil {
@@ -65,6 +81,7 @@ func New(seed *Seed, opts ...Option) (*Emulator, error) {
 		seed:    seed,
 		pageKey: make([]byte, 32),
 		iamKeys: map[string]string{},
+		ops:     operations,
 		now:     time.Now,
 		wallNow: time.Now,
 		closed:  make(chan struct{}),
@@ -99,7 +116,9 @@ func (e *Emulator) AdvanceClock(d time.Duration) {
 }
 
 // Reset reloads the seed and drops faults, the request log, sessions and
-// the clock offset.
+// the clock offset. Signing keys live on, so access tokens minted before a
+// reset are still accepted until they expire; their revocations are
+// forgotten with the sessions.
 func (e *Emulator) Reset() {
 	e.st.mu.Lock()
 	e.st.load(e.seed)
@@ -204,12 +223,14 @@ func (e *Emulator) serveCognito(w http.ResponseWriter, r *http.Request) {
 	entry := e.log.arrive(opName, e.Now())
 	sw := &statusWriter{ResponseWriter: w}
 	defer func() {
+		v := recover()
+		if v != nil && v != http.ErrAbortHandler && sw.status == 0 {
+			writeError(sw, internalError()) // a bug: answer as the service would
+			v = nil
+		}
 		e.log.done(entry, sw.status)
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler || sw.status != 0 {
-				panic(v)
-			}
-			writeError(sw, internalError())
+		if v != nil {
+			panic(v)
 		}
 	}()
 
@@ -217,7 +238,7 @@ func (e *Emulator) serveCognito(w http.ResponseWriter, r *http.Request) {
 		e.serveFault(sw, r, f)
 		return
 	}
-	spec, mop := operations[opName], model.LookupOperation(opName)
+	spec, mop := e.ops[opName], model.LookupOperation(opName)
 	if !ours || spec == nil || mop == nil {
 		writeError(sw, NewError(ErrUnknownOperation, MsgUnknownOperation(target)))
 		return

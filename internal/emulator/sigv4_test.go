@@ -15,9 +15,8 @@ import (
 )
 
 func TestSigV4Failures(t *testing.T) {
-	e, srv := newTestEmulator(t)
 	wall := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	e.wallNow = func() time.Time { return wall }
+	_, srv := newTestEmulator(t, withWallClock(func() time.Time { return wall }))
 	body := []byte(`{"UserPoolId":"` + DemoPoolID + `","Username":"alice"}`)
 
 	signed := func(at time.Time, service, region string, edit func(*http.Request)) answer {

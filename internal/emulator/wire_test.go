@@ -263,3 +263,18 @@ func (a answer) entries(t *testing.T) []RequestLogEntry {
 	}
 	return out
 }
+
+// TestInternalErrors: an operation that fails unexpectedly, or panics,
+// answers 500 InternalErrorException like the service, and is logged so.
+func TestInternalErrors(t *testing.T) {
+	for name, op := range map[string]opFunc{
+		"error": func(*Emulator, *request) (any, error) { return nil, fmt.Errorf("disk on fire") },
+		"panic": func(*Emulator, *request) (any, error) { panic("boom") },
+	} {
+		_, srv := newTestEmulator(t, withOperation("GetUser", op))
+		wantError(t, call(t, srv.URL, "GetUser", map[string]any{"AccessToken": "x"}), 500, ErrInternal, MsgInternal)
+		if log := requestLog(t, srv.URL); len(log) != 1 || log[0].Status != 500 {
+			t.Errorf("%s: log = %+v", name, log)
+		}
+	}
+}
