@@ -56,6 +56,9 @@ func TestValidateInput(t *testing.T) {
 		{"AdminListDevices", `{"UserPoolId":"bad","Username":"alice"}`,
 			"1 validation error detected: Value 'bad' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\w-]+_[0-9a-zA-Z]+$", ""},
 		{"InitiateAuth", `{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"abc","AuthParameters":{"USERNAME":"a","PASSWORD":"b"}}`, "", ""},
+		// A value inside a sensitive map is never shown.
+		{"InitiateAuth", `{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"abc","AuthParameters":{"PASSWORD":"` + long + `"}}`,
+			"1 validation error detected: Value at 'authParameters.PASSWORD.value' failed to satisfy constraint: Member must have length less than or equal to 131072", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.op+" "+truncate(tt.body), func(t *testing.T) {

@@ -83,10 +83,11 @@ func Validate(shape string, v any) ([]Violation, error) {
 type walker struct {
 	violations []Violation
 	serr       error
+	sensitive  int // > 0 inside a sensitive shape: nothing below it is shown
 }
 
 func (w *walker) fail(path, member string, s *Shape, v any, constraint string) {
-	w.violations = append(w.violations, Violation{Path: path, Member: member, Value: v, Sensitive: s.Sensitive, Constraint: constraint})
+	w.violations = append(w.violations, Violation{Path: path, Member: member, Value: v, Sensitive: s.Sensitive || w.sensitive > 0, Constraint: constraint})
 }
 
 func (w *walker) wrongType(path string, v any, want string) {
@@ -96,6 +97,12 @@ func (w *walker) wrongType(path string, v any, want string) {
 }
 
 func (w *walker) shape(s *Shape, v any, path, member string) {
+	if s.Sensitive {
+		// Members, elements and map entries of a sensitive shape (the
+		// password in AuthParameters) are as secret as the shape itself.
+		w.sensitive++
+		defer func() { w.sensitive-- }()
+	}
 	switch s.Kind {
 	case KindStructure:
 		obj, ok := v.(map[string]any)
