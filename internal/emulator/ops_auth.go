@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Sign-in, tokens and the user: InitiateAuth, GetUser, GlobalSignOut,
@@ -62,17 +63,9 @@ func (e *Emulator) initiateAuth(r *request) (any, error) {
 		if !ok {
 			return nil, invalidParameter(MsgMissingAuthParameter("REFRESH_TOKEN"))
 		}
-		s = e.st.refresh[tok]
-		switch {
-		case s == nil || s.clientID != c.id:
-			return nil, notAuthorized(MsgInvalidRefreshToken)
-		case s.revoked:
-			return nil, notAuthorized(MsgRefreshTokenRevoked)
-		case !r.now.Before(s.expires):
-			return nil, notAuthorized(MsgRefreshTokenExpired)
-		}
-		if u = p.user(s.username); u == nil {
-			return nil, notAuthorized(MsgUserNotFound)
+		var err error
+		if s, u, err = e.st.refreshSession(p, c, tok, r.now); err != nil {
+			return nil, err
 		}
 	default:
 		return nil, invalidParameter(MsgFlowNotEnabled(flow))
@@ -86,6 +79,26 @@ func (e *Emulator) initiateAuth(r *request) (any, error) {
 		res.RefreshToken = s.refreshToken // a refresh does not rotate it
 	}
 	return initiateAuthOutput{AuthenticationResult: res, ChallengeParameters: map[string]string{}}, nil
+}
+
+// refreshSession finds the live session a refresh token belongs to, with
+// Cognito's answers for a token that is unknown, another client's, revoked
+// or expired. Call with st.mu held.
+func (st *store) refreshSession(p *pool, c *client, tok string, now time.Time) (*session, *user, error) {
+	s := st.refresh[tok]
+	switch {
+	case s == nil || s.clientID != c.id:
+		return nil, nil, notAuthorized(MsgInvalidRefreshToken)
+	case s.revoked:
+		return nil, nil, notAuthorized(MsgRefreshTokenRevoked)
+	case !now.Before(s.expires):
+		return nil, nil, notAuthorized(MsgRefreshTokenExpired)
+	}
+	u := p.user(s.username)
+	if u == nil {
+		return nil, nil, notAuthorized(MsgUserNotFound)
+	}
+	return s, u, nil
 }
 
 // client finds an app client in any pool. Call with st.mu held.

@@ -107,7 +107,7 @@ func constraintCases() []constraintCase {
 		hidden("userContextData.encodedData", maxLen(131072)), hidden("userContextData.ipAddress", maxLen(131072)))
 
 	// Operations that take only an access token.
-	for _, op := range []string{"GetUser", "GlobalSignOut", "ListWebAuthnCredentials", "ListDevices"} {
+	for _, op := range []string{"GetUser", "GlobalSignOut", "ListWebAuthnCredentials", "ListDevices", "StartWebAuthnRegistration"} {
 		add(op, map[string]any{}, null("accessToken"))
 		add(op, map[string]any{"AccessToken": "a b"}, hidden("accessToken", tokenPat))
 	}
@@ -125,6 +125,10 @@ func constraintCases() []constraintCase {
 	add("DeleteWebAuthnCredential", map[string]any{"AccessToken": "a b", "CredentialId": "c"}, hidden("accessToken", tokenPat))
 	add("DeleteWebAuthnCredential", at, null("credentialId"))
 	add("DeleteWebAuthnCredential", with(at, "CredentialId", long), shown(long, "credentialId", maxLen(131072)))
+
+	// CompleteWebAuthnRegistration
+	add("CompleteWebAuthnRegistration", map[string]any{}, null("accessToken"), null("credential"))
+	add("CompleteWebAuthnRegistration", map[string]any{"AccessToken": "a b", "Credential": map[string]any{}}, hidden("accessToken", tokenPat))
 
 	// ListDevices
 	add("ListDevices", with(at, "Limit", -1), shown("-1", "limit", minVal(0)))
@@ -155,6 +159,20 @@ func constraintCases() []constraintCase {
 	add("RevokeToken", with(rt, "ClientSecret", "short"), hidden("clientSecret", minLen(24)))
 	add("RevokeToken", with(rt, "ClientSecret", strings.Repeat("s", 65)), hidden("clientSecret", maxLen(64)))
 	add("RevokeToken", with(rt, "ClientSecret", strings.Repeat("s", 24)+" "), hidden("clientSecret", clientPat))
+
+	// GetTokensFromRefreshToken
+	gt := map[string]any{"RefreshToken": "t", "ClientId": "c"}
+	add("GetTokensFromRefreshToken", map[string]any{}, null("clientId"), null("refreshToken"))
+	add("GetTokensFromRefreshToken", with(gt, "RefreshToken", "a b"), hidden("refreshToken", tokenPat))
+	add("GetTokensFromRefreshToken", with(gt, "ClientId", ""), hidden("clientId", minLen(1)), hidden("clientId", clientPat))
+	add("GetTokensFromRefreshToken", with(gt, "ClientId", strings.Repeat("c", 129)), hidden("clientId", maxLen(128)))
+	add("GetTokensFromRefreshToken", with(gt, "ClientSecret", "short"), hidden("clientSecret", minLen(24)))
+	add("GetTokensFromRefreshToken", with(gt, "ClientSecret", strings.Repeat("s", 65)), hidden("clientSecret", maxLen(64)))
+	add("GetTokensFromRefreshToken", with(gt, "ClientSecret", strings.Repeat("s", 24)+" "), hidden("clientSecret", clientPat))
+	add("GetTokensFromRefreshToken", with(gt, "DeviceKey", ""), shown("", "deviceKey", minLen(1)), shown("", "deviceKey", devicePat))
+	add("GetTokensFromRefreshToken", with(gt, "DeviceKey", key56), shown(key56, "deviceKey", maxLen(55)))
+	add("GetTokensFromRefreshToken", with(gt, "ClientMetadata", map[string]any{long: "x"}), shown(long, "clientMetadata.key", maxLen(131072)))
+	add("GetTokensFromRefreshToken", with(gt, "ClientMetadata", map[string]any{"k": long}), shown(long, "clientMetadata.k.value", maxLen(131072)))
 
 	// AdminListDevices (signed)
 	al := map[string]any{"UserPoolId": DemoPoolID, "Username": "u"}

@@ -22,8 +22,9 @@ import (
 const ns = "com.amazonaws.cognitoidentityprovider#"
 
 // supplement adds shapes the model subset does not hold, copied from the
-// full model / API reference: AdminListDevices (IAM-signed, server side) and
-// the newer OperationNotEnabledException (2026-06-01 release).
+// full model / API reference: AdminListDevices (IAM-signed, server side),
+// GetTokensFromRefreshToken (how Amplify v6.22 refreshes tokens) and the
+// newer OperationNotEnabledException (2026-06-01 release).
 const supplement = `{
   "com.amazonaws.cognitoidentityprovider#AdminListDevices": {"type": "operation",
     "input": {"target": "com.amazonaws.cognitoidentityprovider#AdminListDevicesRequest"},
@@ -45,6 +46,32 @@ const supplement = `{
   "com.amazonaws.cognitoidentityprovider#AdminListDevicesResponse": {"type": "structure", "members": {
     "Devices": {"target": "com.amazonaws.cognitoidentityprovider#DeviceListType"},
     "PaginationToken": {"target": "com.amazonaws.cognitoidentityprovider#SearchPaginationTokenType"}}},
+  "com.amazonaws.cognitoidentityprovider#GetTokensFromRefreshToken": {"type": "operation",
+    "input": {"target": "com.amazonaws.cognitoidentityprovider#GetTokensFromRefreshTokenRequest"},
+    "output": {"target": "com.amazonaws.cognitoidentityprovider#GetTokensFromRefreshTokenResponse"},
+    "errors": [
+      {"target": "com.amazonaws.cognitoidentityprovider#ForbiddenException"},
+      {"target": "com.amazonaws.cognitoidentityprovider#InternalErrorException"},
+      {"target": "com.amazonaws.cognitoidentityprovider#InvalidLambdaResponseException"},
+      {"target": "com.amazonaws.cognitoidentityprovider#InvalidParameterException"},
+      {"target": "com.amazonaws.cognitoidentityprovider#NotAuthorizedException"},
+      {"target": "com.amazonaws.cognitoidentityprovider#RefreshTokenReuseException"},
+      {"target": "com.amazonaws.cognitoidentityprovider#ResourceNotFoundException"},
+      {"target": "com.amazonaws.cognitoidentityprovider#TooManyRequestsException"},
+      {"target": "com.amazonaws.cognitoidentityprovider#UnexpectedLambdaException"},
+      {"target": "com.amazonaws.cognitoidentityprovider#UserLambdaValidationException"},
+      {"target": "com.amazonaws.cognitoidentityprovider#UserNotFoundException"}]},
+  "com.amazonaws.cognitoidentityprovider#GetTokensFromRefreshTokenRequest": {"type": "structure", "members": {
+    "RefreshToken": {"target": "com.amazonaws.cognitoidentityprovider#TokenModelType", "traits": {"smithy.api#required": {}}},
+    "ClientId": {"target": "com.amazonaws.cognitoidentityprovider#ClientIdType", "traits": {"smithy.api#required": {}}},
+    "ClientSecret": {"target": "com.amazonaws.cognitoidentityprovider#ClientSecretType"},
+    "DeviceKey": {"target": "com.amazonaws.cognitoidentityprovider#DeviceKeyType"},
+    "ClientMetadata": {"target": "com.amazonaws.cognitoidentityprovider#ClientMetadataType"}}},
+  "com.amazonaws.cognitoidentityprovider#GetTokensFromRefreshTokenResponse": {"type": "structure", "members": {
+    "AuthenticationResult": {"target": "com.amazonaws.cognitoidentityprovider#AuthenticationResultType"}}},
+  "com.amazonaws.cognitoidentityprovider#RefreshTokenReuseException": {"type": "structure",
+    "members": {"message": {"target": "com.amazonaws.cognitoidentityprovider#MessageType"}},
+    "traits": {"smithy.api#error": "client", "smithy.api#httpError": 400}},
   "com.amazonaws.cognitoidentityprovider#UserPoolIdType": {"type": "string",
     "traits": {"smithy.api#length": {"min": 1, "max": 55}, "smithy.api#pattern": "^[\\w-]+_[0-9a-zA-Z]+$"}},
   "com.amazonaws.cognitoidentityprovider#OperationNotEnabledException": {"type": "structure",

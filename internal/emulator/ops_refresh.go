@@ -1,0 +1,34 @@
+package emulator
+
+// getTokensFromRefreshTokenOutput is GetTokensFromRefreshToken's answer.
+type getTokensFromRefreshTokenOutput struct {
+	AuthenticationResult authenticationResult `json:"AuthenticationResult"`
+}
+
+// getTokensFromRefreshToken is the refresh operation Amplify v6 (6.22 and
+// later) uses instead of InitiateAuth REFRESH_TOKEN_AUTH: the same checks and
+// the same new access and ID tokens; the refresh token is not rotated.
+func (e *Emulator) getTokensFromRefreshToken(r *request) (any, error) {
+	clientID := r.in.str("ClientId")
+
+	e.st.mu.Lock()
+	defer e.st.mu.Unlock()
+	p, c := e.st.client(clientID)
+	if c == nil {
+		return nil, NewError(ErrResourceNotFound, MsgClientNotFound(clientID))
+	}
+	if !c.flows["REFRESH_TOKEN_AUTH"] {
+		return nil, invalidParameter(MsgFlowNotEnabled("REFRESH_TOKEN_AUTH"))
+	}
+	s, u, err := e.st.refreshSession(p, c, r.in.str("RefreshToken"), r.now)
+	if err != nil {
+		return nil, err
+	}
+	access, id, err := mint(p, u, s, r.now, nil)
+	if err != nil {
+		return nil, err
+	}
+	return getTokensFromRefreshTokenOutput{AuthenticationResult: authenticationResult{
+		AccessToken: access, ExpiresIn: AccessTokenTTL, IdToken: id, TokenType: TokenTypeBearer,
+	}}, nil
+}
