@@ -57,6 +57,15 @@ const (
 	ErrUnrecognizedClient         = "UnrecognizedClientException"
 	ErrInvalidSignature           = "InvalidSignatureException"
 	ErrIncompleteSignature        = "IncompleteSignatureException"
+
+	// Passkey registration.
+	ErrLimitExceeded                = "LimitExceededException"
+	ErrWebAuthnNotEnabled           = "WebAuthnNotEnabledException"
+	ErrWebAuthnChallengeNotFound    = "WebAuthnChallengeNotFoundException"
+	ErrWebAuthnClientMismatch       = "WebAuthnClientMismatchException"
+	ErrWebAuthnOriginNotAllowed     = "WebAuthnOriginNotAllowedException"
+	ErrWebAuthnRelyingPartyMismatch = "WebAuthnRelyingPartyMismatchException"
+	ErrWebAuthnNotSupported         = "WebAuthnCredentialNotSupportedException"
 )
 
 // Messages. Where the real text is not documented anywhere we could check,
@@ -82,6 +91,17 @@ const (
 	MsgUnsupportedTokenType   = "Unsupported token type"
 	MsgInvalidToken           = "Invalid token"
 	MsgInternal               = "An internal error occurred."
+
+	// Passkey registration; not verified against the real service either.
+	MsgWebAuthnNotEnabled      = "Passkey sign-in is not enabled for this user pool."
+	MsgChallengeNotFound       = "The passkey registration challenge was not found or has expired."
+	MsgClientMismatch          = "The access token is for another app client than the one that started the passkey registration."
+	MsgOriginNotAllowed        = "The origin of the passkey registration is not allowed for the user pool's relying party id."
+	MsgRelyingPartyMismatch    = "The passkey credential is for another relying party than the user pool's relying party id."
+	MsgCredentialNotSupported  = "The passkey credential is not supported."
+	MsgCredentialAlreadyExists = "The passkey credential is already registered."
+	MsgInvalidCredential       = "The passkey credential is not valid."
+	MsgCredentialLimitExceeded = "The user has reached the maximum number of passkeys."
 
 	// AWS's common authentication errors for IAM-signed operations.
 	MsgMissingAuthenticationToken = "Missing Authentication Token"

@@ -21,17 +21,20 @@ type opFunc func(e *Emulator, r *request) (any, error)
 // model (internal/model) holds their input shapes and whether they are
 // IAM-signed.
 var operations = map[string]opFunc{
-	"InitiateAuth":             (*Emulator).initiateAuth,
-	"GetUser":                  (*Emulator).getUser,
-	"GlobalSignOut":            (*Emulator).globalSignOut,
-	"RevokeToken":              (*Emulator).revokeToken,
-	"ListWebAuthnCredentials":  (*Emulator).listWebAuthnCredentials,
-	"DeleteWebAuthnCredential": (*Emulator).deleteWebAuthnCredential,
-	"ListDevices":              (*Emulator).listDevices,
-	"GetDevice":                (*Emulator).getDevice,
-	"ForgetDevice":             (*Emulator).forgetDevice,
-	"UpdateDeviceStatus":       (*Emulator).updateDeviceStatus,
-	"AdminListDevices":         (*Emulator).adminListDevices,
+	"InitiateAuth":                 (*Emulator).initiateAuth,
+	"GetTokensFromRefreshToken":    (*Emulator).getTokensFromRefreshToken,
+	"GetUser":                      (*Emulator).getUser,
+	"GlobalSignOut":                (*Emulator).globalSignOut,
+	"RevokeToken":                  (*Emulator).revokeToken,
+	"ListWebAuthnCredentials":      (*Emulator).listWebAuthnCredentials,
+	"DeleteWebAuthnCredential":     (*Emulator).deleteWebAuthnCredential,
+	"StartWebAuthnRegistration":    (*Emulator).startWebAuthnRegistration,
+	"CompleteWebAuthnRegistration": (*Emulator).completeWebAuthnRegistration,
+	"ListDevices":                  (*Emulator).listDevices,
+	"GetDevice":                    (*Emulator).getDevice,
+	"ForgetDevice":                 (*Emulator).forgetDevice,
+	"UpdateDeviceStatus":           (*Emulator).updateDeviceStatus,
+	"AdminListDevices":             (*Emulator).adminListDevices,
 }
 
 // Operations returns the names of the operations the emulator serves, sorted.

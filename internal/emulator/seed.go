@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/go-webauthn/webauthn/protocol"
+
 	"github.com/cognito-wasm/cognito-wasm/internal/model"
 )
 
@@ -31,7 +33,22 @@ type SeedPool struct {
 	ID      string       `json:"id"`
 	Clients []SeedClient `json:"clients"`
 	Users   []SeedUser   `json:"users"`
+
+	// Passkey settings, as Cognito's WebAuthnConfigurationType and sign-in
+	// policy hold them. WebAuthnRelyingPartyID defaults to "localhost" (the
+	// demo and test pages run there); WebAuthnUserVerification is
+	// "preferred" (the default) or "required"; WebAuthnEnabled false makes
+	// the registration operations answer WebAuthnNotEnabledException.
+	WebAuthnRelyingPartyID   string `json:"webAuthnRelyingPartyId,omitempty"`
+	WebAuthnUserVerification string `json:"webAuthnUserVerification,omitempty"`
+	WebAuthnEnabled          *bool  `json:"webAuthnEnabled,omitempty"`
 }
+
+// Defaults of the pool's passkey settings.
+const (
+	DefaultRelyingPartyID   = "localhost"
+	DefaultUserVerification = "preferred"
+)
 
 // SeedClient is one app client of a pool.
 type SeedClient struct {
@@ -125,6 +142,16 @@ func (s *Seed) Validate() error {
 			errs = append(errs, fmt.Errorf("user pool %q: duplicate", p.ID))
 		}
 		pools[p.ID] = true
+		if rp := p.WebAuthnRelyingPartyID; rp != "" {
+			if err := protocol.ValidateRPID(rp); err != nil || len(rp) > 127 {
+				errs = append(errs, fmt.Errorf("pool %s: webAuthnRelyingPartyId %q: want a domain name of at most 127 characters", p.ID, rp))
+			}
+		}
+		switch p.WebAuthnUserVerification {
+		case "", "preferred", "required":
+		default:
+			errs = append(errs, fmt.Errorf("pool %s: webAuthnUserVerification %q: want preferred or required", p.ID, p.WebAuthnUserVerification))
+		}
 		clients := map[string]bool{}
 		for _, c := range p.Clients {
 			check("client id", "ClientIdType", c.ID)

@@ -4,7 +4,8 @@
 // Amplify work against it.
 //
 // It serves InitiateAuth (USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH), GetUser,
-// ListWebAuthnCredentials, DeleteWebAuthnCredential, ListDevices, GetDevice,
+// ListWebAuthnCredentials, DeleteWebAuthnCredential,
+// StartWebAuthnRegistration, CompleteWebAuthnRegistration, ListDevices, GetDevice,
 // ForgetDevice, UpdateDeviceStatus, GlobalSignOut, RevokeToken and the
 // IAM-signed AdminListDevices; every pool's signing keys at
 // GET /<userPoolId>/.well-known/jwks.json; and, for tests, the control

@@ -25,6 +25,10 @@ type pool struct {
 	id, region string
 	clients    map[string]*client
 	users      map[string]*user // by lower-cased username
+
+	rpID             string // passkey relying party id
+	userVerification string // "preferred" or "required"
+	webAuthnEnabled  bool
 }
 
 type client struct {
@@ -37,6 +41,10 @@ type user struct {
 	attributes              map[string]string
 	credentials             []*credential // in seq order
 	devices                 []*device     // in seq order
+
+	// registrations are the passkey registrations started and not yet
+	// completed, by challenge (see ops_webauthn_registration.go).
+	registrations map[string]*registration
 }
 
 type credential struct {
@@ -75,7 +83,17 @@ func (s *store) load(seed *Seed) {
 	s.refresh = map[string]*session{}
 	s.seq = 0
 	for _, sp := range seed.UserPools {
-		p := &pool{id: sp.ID, region: regionOf(sp.ID), clients: map[string]*client{}, users: map[string]*user{}}
+		p := &pool{
+			id: sp.ID, region: regionOf(sp.ID), clients: map[string]*client{}, users: map[string]*user{},
+			rpID: sp.WebAuthnRelyingPartyID, userVerification: sp.WebAuthnUserVerification,
+			webAuthnEnabled: sp.WebAuthnEnabled == nil || *sp.WebAuthnEnabled,
+		}
+		if p.rpID == "" {
+			p.rpID = DefaultRelyingPartyID
+		}
+		if p.userVerification == "" {
+			p.userVerification = DefaultUserVerification
+		}
 		for _, sc := range sp.Clients {
 			c := &client{id: sc.ID, flows: map[string]bool{}}
 			for _, f := range sc.ExplicitAuthFlows {

@@ -166,9 +166,10 @@ var errNoKey = errors.New("unknown key id")
 
 // principal is the user an access token speaks for.
 type principal struct {
-	pool    *pool
-	user    *user
-	session *session // nil for a token whose sign-in predates a reset
+	pool     *pool
+	user     *user
+	session  *session // nil for a token whose sign-in predates a reset
+	clientID string   // the token's app client
 }
 
 // authenticate checks an access token as Cognito does on every call:
@@ -221,7 +222,7 @@ func (st *store) authenticate(op, token string, now time.Time) (*principal, erro
 		}
 		return nil, notAuthorized(MsgUserNotFound)
 	}
-	return &principal{pool: p, user: u, session: s}, nil
+	return &principal{pool: p, user: u, session: s, clientID: str("client_id")}, nil
 }
 
 // newUUID returns a random version-4 UUID string.

@@ -137,7 +137,7 @@ func TestEmptySuccessAndTimestamps(t *testing.T) {
 
 func TestUnknownOperations(t *testing.T) {
 	_, srv := newTestEmulator(t)
-	for _, target := range []string{"", "AWSCognitoIdentityProviderService.Nope", "AWSCognitoIdentityProviderService.StartWebAuthnRegistration", "DynamoDB_20120810.ListTables", "AWSCognitoIdentityProviderService."} {
+	for _, target := range []string{"", "AWSCognitoIdentityProviderService.Nope", "AWSCognitoIdentityProviderService.StartWebAuthnAuthentication", "DynamoDB_20120810.ListTables", "AWSCognitoIdentityProviderService."} {
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/", strings.NewReader("{}"))
 		if target != "" {
 			req.Header.Set(HeaderTarget, target)
