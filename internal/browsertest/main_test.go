@@ -1,12 +1,10 @@
 package browsertest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -293,13 +291,6 @@ func watching(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w := watched.Load()
 		if w != nil && r.Header.Get("X-Amz-Target") == "AWSCognitoIdentityProviderService."+w.target && watched.CompareAndSwap(w, nil) {
-			// Read the body first: net/http notices a client that goes away
-			// (and cancels r.Context()) only once the body has been read.
-			body, err := io.ReadAll(r.Body)
-			if err != nil {
-				return
-			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
 			close(w.arrived)
 			defer close(w.finished) // also when the handler aborts with a panic
 		}

@@ -2,8 +2,10 @@ package emulator
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -15,6 +17,7 @@ const (
 	FaultMalformed = "malformed" // 200 with a truncated, invalid JSON body
 	FaultReset     = "reset"     // drop the TCP connection without an answer
 	FaultHang      = "hang"      // answer never; wait for the client or shutdown
+	FaultTruncated = "truncated" // 200 whose body stops halfway: the connection is cut
 )
 
 // Fault makes the next Times matching Cognito requests fail. Target is an
@@ -50,13 +53,13 @@ func (f Fault) normalize() (Fault, error) {
 		if f.Message == "" && f.ErrorType == ErrInternal {
 			f.Message = MsgInternal
 		}
-	case FaultMalformed:
+	case FaultMalformed, FaultTruncated:
 		if f.Status == 0 {
 			f.Status = http.StatusOK
 		}
 	case FaultReset, FaultHang:
 	default:
-		return f, fmt.Errorf("mode %q: want error, malformed, reset or hang", f.Mode)
+		return f, fmt.Errorf("mode %q: want error, malformed, truncated, reset or hang", f.Mode)
 	}
 	if f.Status != 0 && (f.Status < 200 || f.Status > 599) {
 		return f, fmt.Errorf("status %d: want 200..599", f.Status)
@@ -109,8 +112,20 @@ func (l *faultList) take(target string) (Fault, bool) {
 // connection or a broken proxy would leave it.
 const malformedBody = `{"Devices":[{"DeviceKey":"us-east-1_0b1c2d3e","DeviceAttributes":[{"Na`
 
+// truncatedBody is a whole answer of which "truncated" sends only the first
+// half, after promising all of it in Content-Length.
+const truncatedBody = `{"Credentials":[],"Devices":[],"NextToken":"cut-off-here"}`
+
 // serveFault answers r as the fault says.
 func (e *Emulator) serveFault(w http.ResponseWriter, r *http.Request, f Fault) {
+	// Read the request first, as a real server does before it stalls or
+	// answers. It matters for "hang" and delays: net/http watches the
+	// connection for a client that went away (and cancels r.Context()) only
+	// once the body has been read, so without this an aborted request would
+	// hold its handler until shutdown.
+	if _, err := io.Copy(io.Discard, io.LimitReader(r.Body, maxBodyBytes)); err != nil {
+		panic(http.ErrAbortHandler) // the client is gone already
+	}
 	if f.DelayMs > 0 {
 		t := time.NewTimer(time.Duration(f.DelayMs) * time.Millisecond)
 		defer t.Stop()
@@ -130,6 +145,16 @@ func (e *Emulator) serveFault(w http.ResponseWriter, r *http.Request, f Fault) {
 		h.Set("Content-Type", ContentType)
 		w.WriteHeader(f.Status)
 		w.Write([]byte(malformedBody))
+	case FaultTruncated:
+		h := w.Header()
+		h.Set("Content-Type", ContentType)
+		h.Set("Content-Length", strconv.Itoa(len(truncatedBody)))
+		w.WriteHeader(f.Status)
+		w.Write([]byte(truncatedBody[:len(truncatedBody)/2]))
+		http.NewResponseController(w).Flush()
+		// Ending the handler this way closes the connection short of the
+		// promised length, so the client's body read fails.
+		panic(http.ErrAbortHandler)
 	case FaultReset:
 		resetConnection(w)
 	case FaultHang:
