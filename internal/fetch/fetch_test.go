@@ -20,7 +20,6 @@ import (
 	"strings"
 	"syscall/js"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -29,8 +28,10 @@ import (
 
 // serverJS starts an HTTP server on 127.0.0.1 and resolves to it. Routes:
 // /echo answers the request as JSON; /gzip a gzip-encoded body; /hang
-// never answers (server.closed counts hung requests the client dropped);
-// /reset destroys the socket; /status/N answers N.
+// never answers (server.hung counts them, server.closed those the client
+// dropped); /reset destroys the socket; /status/N answers N.
+// server.when(name, n) resolves once counter name has reached n, so tests
+// wait for the event itself rather than for some number of event-loop turns.
 const serverJS = `
 const http = require("http"), zlib = require("zlib");
 return new Promise((resolve, reject) => {
@@ -46,8 +47,8 @@ return new Promise((resolve, reject) => {
         res.writeHead(200, { "Content-Encoding": "gzip", "Content-Type": "text/plain" });
         res.end(zlib.gzipSync(Buffer.from("hello, gzip")));
       } else if (req.url === "/hang") {
-        server.hung++;
-        res.on("close", () => { server.closed++; });
+        server.bump("hung");
+        res.on("close", () => server.bump("closed"));
       } else if (req.url === "/reset") {
         req.socket.destroy();
       } else if (req.url.startsWith("/status/")) {
@@ -61,6 +62,22 @@ return new Promise((resolve, reject) => {
   });
   server.hung = 0;
   server.closed = 0;
+  server.bump = (name) => { server[name]++; server.emit("counted"); };
+  server.when = (name, n, guardMs) => new Promise((resolve, reject) => {
+    const check = () => {
+      if (server[name] < n) return;
+      server.off("counted", check);
+      clearTimeout(guard);
+      resolve();
+    };
+    // Only turns a hang into a failure; nothing is timed.
+    const guard = setTimeout(() => {
+      server.off("counted", check);
+      reject(new Error(name + " is " + server[name] + ", not " + n + ", after " + guardMs + " ms"));
+    }, guardMs);
+    server.on("counted", check);
+    check();
+  });
   server.on("error", reject);
   server.listen(0, "127.0.0.1", () => resolve(server));
 });`
@@ -235,24 +252,50 @@ func TestCancelAbortsTheFetch(t *testing.T) {
 		_, err := (&Client{}).Do(req)
 		errc <- err
 	}()
-	waitFor(t, func() bool { return s.counter("hung") == 1 })
+	s.waitCount(t, "hung", 1)
 	cancel()
 	if err := <-errc; !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 	// The abort reached the network: the server saw the connection go.
-	waitFor(t, func() bool { return s.counter("closed") == 1 })
+	s.waitCount(t, "closed", 1)
+}
+
+// expiring is a context whose deadline passes when the test says so. A real
+// 50 ms timer raced the request to the server, and under load it won: the
+// fetch was aborted before it was sent, the server never had a connection
+// to see closed, and the test waited for an event that could not come.
+type expiring struct {
+	context.Context
+	done chan struct{}
+}
+
+func (c *expiring) Done() <-chan struct{} { return c.done }
+
+func (c *expiring) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
 }
 
 func TestDeadlineAbortsTheFetch(t *testing.T) {
 	s := startServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
+	ctx := &expiring{Context: context.Background(), done: make(chan struct{})}
 	req := newRequest(t, ctx, http.MethodPost, s.url+"/hang", strings.NewReader("{}"))
-	if _, err := (&Client{}).Do(req); !errors.Is(err, context.DeadlineExceeded) {
+	errc := make(chan error, 1)
+	go func() {
+		_, err := (&Client{}).Do(req)
+		errc <- err
+	}()
+	s.waitCount(t, "hung", 1)
+	close(ctx.done) // the deadline passes while the server holds the request
+	if err := <-errc; !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
 	}
-	waitFor(t, func() bool { return s.counter("closed") == 1 })
+	s.waitCount(t, "closed", 1)
 }
 
 func TestCancelledBeforeSendingSendsNothing(t *testing.T) {
@@ -282,27 +325,14 @@ func TestNoFetch(t *testing.T) {
 	}
 }
 
-// waitFor yields to the JS event loop (a zero-delay timer) until cond holds:
-// the server's callbacks only run while Go is parked.
-func waitFor(t *testing.T, cond func() bool) {
+// waitCount waits until the server's counter name reaches n: it awaits
+// server.when, which the server's own events settle. (Counting turns of the
+// event loop instead flaked when several test binaries shared the CPU: the
+// socket's close can take more turns than any fixed number.)
+func (s *testServer) waitCount(t *testing.T, name string, n int) {
 	t.Helper()
-	for i := 0; i < 10000; i++ {
-		if cond() {
-			return
-		}
-		yieldToJS()
+	const guardMs = 30000 // turns a lost event into a failure instead of a hung test
+	if _, err := await(context.Background(), safe(s.srv.Call("when", name, n, guardMs)), func() {}); err != nil {
+		t.Fatalf("waiting for the server's %s count to reach %d: %v", name, n, err)
 	}
-	t.Fatal("condition not reached after 10000 turns of the event loop")
-}
-
-func yieldToJS() {
-	done := make(chan struct{})
-	var f js.Func
-	f = js.FuncOf(func(js.Value, []js.Value) any {
-		f.Release()
-		close(done)
-		return nil
-	})
-	js.Global().Call("setImmediate", f)
-	<-done
 }
