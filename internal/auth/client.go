@@ -43,12 +43,18 @@ type Client struct {
 	api     *cip.Client
 	tokens  TokenSource
 	timeout time.Duration
+
+	devices DeviceStore       // nil: no device metadata anywhere
+	creator CredentialCreator // nil: no WebAuthn on this platform
 }
+
+// Option gives a Client what some operations need from where it runs.
+type Option func(*Client)
 
 // New validates cfg and builds the SDK client directly from Options: no
 // shared config files, no environment, no credentials (the operations here
 // are unsigned; the access token travels in the body).
-func New(cfg Config, tokens TokenSource, httpClient HTTPClient) (*Client, error) {
+func New(cfg Config, tokens TokenSource, httpClient HTTPClient, opts ...Option) (*Client, error) {
 	r, err := cfg.resolve()
 	if err != nil {
 		return nil, err
@@ -63,7 +69,11 @@ func New(cfg Config, tokens TokenSource, httpClient HTTPClient) (*Client, error)
 		Retryer:      newRetryer(),
 		Logger:       logging.Nop{},
 	})
-	return &Client{api: api, tokens: tokens, timeout: r.timeout}, nil
+	c := &Client{api: api, tokens: tokens, timeout: r.timeout}
+	for _, o := range opts {
+		o(c)
+	}
+	return c, nil
 }
 
 // newRetryer is the SDK's standard retryer (3 attempts; 5xx, throttling and
@@ -121,6 +131,21 @@ func (c *Client) call(ctx context.Context, op string, body map[string]any, send 
 // token asks the source for a token and checks it against the model's
 // AccessToken constraints (without ever echoing it).
 func (c *Client) token(ctx context.Context, op string, body map[string]any, forceRefresh bool) (string, *Error) {
+	token, e := c.sessionToken(ctx, forceRefresh)
+	if e != nil {
+		return "", e
+	}
+	withToken := maps.Clone(body)
+	withToken["AccessToken"] = token
+	if e := validate(op, withToken, true); e != nil {
+		return "", redact(e, token)
+	}
+	return token, nil
+}
+
+// sessionToken asks the source for the signed-in user's token: none is
+// UserUnAuthenticatedException.
+func (c *Client) sessionToken(ctx context.Context, forceRefresh bool) (string, *Error) {
 	token, err := c.tokens.Token(ctx, forceRefresh)
 	if ctx.Err() != nil {
 		return "", redact(fromContext(ctx), token)
@@ -136,11 +161,6 @@ func (c *Client) token(ctx context.Context, op string, body map[string]any, forc
 	}
 	if token == "" {
 		return "", unauthenticated()
-	}
-	withToken := maps.Clone(body)
-	withToken["AccessToken"] = token
-	if e := validate(op, withToken, true); e != nil {
-		return "", redact(e, token)
 	}
 	return token, nil
 }

@@ -1,0 +1,50 @@
+package auth
+
+import (
+	"context"
+
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+)
+
+// ForgetDeviceInput is Amplify's {device?: {id}}.
+type ForgetDeviceInput struct {
+	DeviceID *string // nil: the current device
+}
+
+// ForgetDevice forgets a device of the signed-in user, the current one when
+// in.DeviceID is nil. As in Amplify, forgetting the current device also
+// clears its metadata from the storage.
+func (c *Client) ForgetDevice(ctx context.Context, in ForgetDeviceInput) error {
+	body := map[string]any{}
+	if in.DeviceID != nil {
+		body["DeviceKey"] = *in.DeviceID
+		if e := validate("ForgetDevice", body, false); e != nil {
+			return e
+		}
+	}
+	if ctx.Err() != nil {
+		return fromContext(ctx)
+	}
+	current, err := c.currentDevice(ctx)
+	if err != nil {
+		return err
+	}
+	key := current
+	if in.DeviceID != nil {
+		key = *in.DeviceID
+	} else if current == "" {
+		return c.noCurrentDevice(ctx)
+	}
+	body["DeviceKey"] = key
+	err = c.call(ctx, "ForgetDevice", body, func(ctx context.Context, token string) error {
+		_, err := c.api.ForgetDevice(ctx, &cip.ForgetDeviceInput{AccessToken: &token, DeviceKey: &key})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if key == current {
+		return c.clearDeviceMetadata(ctx)
+	}
+	return nil
+}
