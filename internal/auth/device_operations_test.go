@@ -133,7 +133,9 @@ func TestForgetAndRememberDeviceErrors(t *testing.T) {
 			func(c *Client) error { return c.ForgetDevice(context.Background(), ForgetDeviceInput{DeviceID: &bad}) },
 			NameInvalidParameter, `device.id must satisfy regular expression pattern: ^[\w-]+_[0-9a-f-]+$ (got "not-a-device-key").`, nil},
 		{"forget: unknown device", staticToken(token), &fakeDevices{},
-			func(c *Client) error { return c.ForgetDevice(context.Background(), ForgetDeviceInput{DeviceID: &unknown}) },
+			func(c *Client) error {
+				return c.ForgetDevice(context.Background(), ForgetDeviceInput{DeviceID: &unknown})
+			},
 			"ResourceNotFoundException", emulator.MsgDeviceNotFound, []string{"ForgetDevice"}},
 		{"remember: the storage fails", staticToken(token), &fakeDevices{err: &Error{Name: "SecurityError", Message: "storage is blocked"}},
 			func(c *Client) error { return c.RememberDevice(context.Background()) },
