@@ -25,9 +25,9 @@ var exports = map[string]export{
 	"deleteWebAuthnCredential":    deleteWebAuthnCredential,
 	"listDevices":                 listDevices,
 	"fetchDevices":                fetchDevices,
-	"forgetDevice":                notImplemented("forgetDevice"),
-	"rememberDevice":              notImplemented("rememberDevice"),
-	"associateWebAuthnCredential": notImplemented("associateWebAuthnCredential"),
+	"forgetDevice":                forgetDevice,
+	"rememberDevice":              rememberDevice,
+	"associateWebAuthnCredential": associateWebAuthnCredential,
 }
 
 // api is what host.register receives.
@@ -87,7 +87,8 @@ func (a *api) newClient(cfg js.Value) (*auth.Client, error) {
 			*f.dst = *v
 		}
 	}
-	return auth.New(conf, hostTokens{a.host}, a.http)
+	return auth.New(conf, hostTokens{a.host}, a.http,
+		auth.WithDeviceStore(hostDevices{a.host}), auth.WithCredentialCreator(hostCredentials{a.host}))
 }
 
 // call(method, input, signal) → Promise of the method's Amplify result.
@@ -105,14 +106,27 @@ func (a *api) call(method, input, signal js.Value) js.Value {
 		if c == nil {
 			return nil, auth.NotConfigured()
 		}
-		return exp(c, input)
+		fn, err := exp(c, input)
+		if err != nil {
+			return nil, err
+		}
+		// The work may hand the call's signal on to the host (the WebAuthn
+		// ceremony is cancelled by it on the main thread).
+		return func(ctx context.Context) (js.Value, error) {
+			return fn(context.WithValue(ctx, signalKey{}, signal))
+		}, nil
 	})
 }
 
-func notImplemented(name string) export {
-	return func(*auth.Client, js.Value) (jsbridge.Func, error) {
-		return nil, auth.NotImplemented(name)
+// signalKey is the context key of the call's AbortSignal (a js.Value).
+type signalKey struct{}
+
+// callSignal is the AbortSignal the call was made with, or undefined.
+func callSignal(ctx context.Context) js.Value {
+	if s, ok := ctx.Value(signalKey{}).(js.Value); ok {
+		return s
 	}
+	return js.Undefined()
 }
 
 // hostTokens is the token source: host.getToken(forceRefresh), which the

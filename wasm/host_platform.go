@@ -1,0 +1,74 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"syscall/js"
+
+	"github.com/hack-pad/safejs"
+
+	"github.com/cognito-wasm/cognito-wasm/internal/auth"
+	"github.com/cognito-wasm/cognito-wasm/internal/jsbridge"
+)
+
+// What the device and passkey operations need from the page, through the
+// loader's host (which runs it on the main thread, also in Worker mode).
+
+// hostDevices is Amplify's device metadata: host.getDeviceKey() resolves to
+// the current device's key or null, host.clearDeviceMetadata() removes it.
+type hostDevices struct{ host js.Value }
+
+func (h hostDevices) DeviceKey(ctx context.Context) (string, error) {
+	v, err := callHost(ctx, h.host, "getDeviceKey")
+	if err != nil || v.Type() != js.TypeString {
+		return "", err // undefined or null: no current device
+	}
+	return v.String(), nil
+}
+
+func (h hostDevices) ClearDeviceMetadata(ctx context.Context) error {
+	_, err := callHost(ctx, h.host, "clearDeviceMetadata")
+	return err
+}
+
+// hostCredentials runs the WebAuthn ceremony: host.createCredential(options,
+// signal) resolves to the credential's toJSON() form. The call's own signal
+// goes along, so aborting the call also ends the browser's ceremony.
+type hostCredentials struct{ host js.Value }
+
+func (h hostCredentials) CreateCredential(ctx context.Context, options []byte) ([]byte, error) {
+	jsJSON := js.Global().Get("JSON")
+	opts, err := safejs.Safe(jsJSON).Call("parse", string(options))
+	if err != nil {
+		return nil, auth.Unknown(fmt.Errorf("credential creation options: %w", err))
+	}
+	v, err := callHost(ctx, h.host, "createCredential", safejs.Unsafe(opts), callSignal(ctx))
+	if err != nil {
+		return nil, err
+	}
+	text, err := safejs.Safe(jsJSON).Call("stringify", v)
+	if err != nil || text.Type() != safejs.TypeString {
+		return nil, &auth.Error{Name: auth.NamePasskeyRegistrationFailed, Message: "the credential has no JSON form"}
+	}
+	s, _ := text.String()
+	return []byte(s), nil
+}
+
+// callHost calls host[method](args...) and waits for its promise. A host
+// without the method (a loader that predates it) answers undefined, which
+// reads as "none" for the device metadata.
+func callHost(ctx context.Context, host js.Value, method string, args ...any) (js.Value, error) {
+	if host.Get(method).Type() != js.TypeFunction {
+		if method == "createCredential" {
+			return js.Undefined(), &auth.Error{Name: auth.NamePasskeyNotSupported, Message: "the host cannot create credentials"}
+		}
+		return js.Undefined(), nil
+	}
+	p, err := safejs.Safe(host).Call(method, args...)
+	if err != nil {
+		return js.Undefined(), jsbridge.FromJSError(jsError(err))
+	}
+	return jsbridge.Await(ctx, safejs.Unsafe(p))
+}
