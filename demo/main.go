@@ -85,9 +85,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "demo: warning: %s is not a directory; run `make build` to build the module\n", *dist)
 	}
 
-	cognitoSrv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	// Both with the emulator's limits: slow or endless requests are cut off.
+	cognitoSrv := emulator.NewHTTPServer(emu)
 	cognitoSrv.RegisterOnShutdown(emu.Close) // release requests held by "hang" faults
-	demoSrv := &http.Server{Handler: demoserver.New(web.FS, os.DirFS(*dist), cfg), ReadHeaderTimeout: 10 * time.Second}
+	demoSrv := emulator.NewHTTPServer(demoserver.New(web.FS, os.DirFS(*dist), cfg))
 	errc := make(chan error, 2)
 	go func() { errc <- cognitoSrv.Serve(cognitoLn) }()
 	go func() { errc <- demoSrv.Serve(demoLn) }()

@@ -249,8 +249,12 @@ func (e *Emulator) serveCognito(w http.ResponseWriter, r *http.Request) {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			writeError(sw, NewError(ErrSerialization, "Request body is too large."))
+			return
 		}
-		return // the client went away
+		// The client went away or stalled past the server's ReadTimeout:
+		// drop the connection. Returning would let net/http send an empty
+		// 200 to a request nobody answered.
+		panic(http.ErrAbortHandler)
 	}
 	out, err := e.call(r, opName, mop, spec, body)
 	if err != nil {

@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -81,7 +80,7 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "withemulator:", err)
 		return exitSetupErr
 	}
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	srv := emulator.NewHTTPServer(emu)
 	srv.RegisterOnShutdown(emu.Close) // release "hang" faults
 	go srv.Serve(ln)
 	defer func() {
