@@ -1,8 +1,8 @@
 // The public API: configure and one function per operation. Each call waits for
 // the latest configure, then goes through the channel to the Go runtime.
-import { Channel, type TokenSource } from './channel';
+import { Channel, type DeviceMetadataSource, type TokenSource } from './channel';
 import { AuthError, aborted, notConfigured } from './errors';
-import { tokenSource } from './tokens';
+import { deviceMetadata, tokenSource } from './tokens';
 import type * as types from './index';
 import type { RuntimeConfig } from './protocol';
 
@@ -13,6 +13,7 @@ let configured: Promise<Channel> | undefined;
 /** Set when the runtime exited: every call rejects with it until configure runs again. */
 let exited: AuthError | undefined;
 let getToken: TokenSource = async () => null;
+let device: DeviceMetadataSource = deviceMetadata(undefined, '');
 
 /** The URL of the script or module that loaded the package, for finding the .wasm beside it. */
 export function setScriptURL(url: string | undefined) {
@@ -27,6 +28,7 @@ export const configure: typeof types.configure = (config, options = {}) => {
   }
   exited = undefined;
   getToken = tokenSource(options.tokenProvider, String(cognito.userPoolClientId ?? ''));
+  device = deviceMetadata(options.tokenProvider, String(cognito.userPoolClientId ?? ''));
   // wasmURL and worker apply when a runtime starts; a live one is reconfigured.
   if (!channel || channel.dead) {
     let wasmURL: string;
@@ -48,6 +50,7 @@ export const configure: typeof types.configure = (config, options = {}) => {
         configured = undefined;
         exited = err;
       },
+      { getDeviceKey: () => device.getDeviceKey(), clearDeviceMetadata: () => device.clearDeviceMetadata() },
     );
     channel = current;
   }

@@ -8,6 +8,12 @@ import type { FromRuntime, PlainError, RuntimeConfig, RuntimePort, RuntimeScope,
 
 export type TokenSource = (forceRefresh: boolean) => Promise<string | null>;
 
+/** Amplify's device metadata (see tokens.ts), read and cleared on this thread. */
+export interface DeviceMetadataSource {
+  getDeviceKey(): Promise<string | null>;
+  clearDeviceMetadata(): Promise<void>;
+}
+
 interface Pending {
   signal?: AbortSignal;
   resolve(value: unknown): void;
@@ -34,6 +40,7 @@ export class Channel {
     private readonly getToken: TokenSource,
     /** Called once when a runtime that was ready goes away. */
     private readonly onExit: (err: AuthError) => void,
+    private readonly device: DeviceMetadataSource,
   ) {
     let resolve!: () => void, reject!: (err: AuthError) => void;
     this.ready = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
@@ -110,6 +117,12 @@ export class Channel {
         break;
       case 'getToken':
         this.answer(message.id, () => this.getToken(message.forceRefresh));
+        break;
+      case 'getDeviceKey':
+        this.answer(message.id, () => this.device.getDeviceKey());
+        break;
+      case 'clearDeviceMetadata':
+        this.answer(message.id, () => this.device.clearDeviceMetadata());
         break;
       case 'createCredential': {
         const signal = message.call === undefined ? undefined : this.pending.get(message.call)?.signal;

@@ -26,6 +26,9 @@ export interface ConfigureOptions {
    * Worker mode. Default: Amplify v6's localStorage keys
    * (`CognitoIdentityServiceProvider.<clientId>.LastAuthUser` and
    * `CognitoIdentityServiceProvider.<clientId>.<username>.accessToken`).
+   * Amplify's own `cognitoUserPoolsTokenProvider` (from `aws-amplify/auth/cognito`)
+   * works as it is; its device metadata (for `forgetDevice` and `rememberDevice`)
+   * is then read from Amplify's storage too.
    */
   tokenProvider?:
     | (() => Promise<string | null>)
@@ -143,8 +146,30 @@ export declare function listDevices(input?: ListDevicesInput, options?: CallOpti
 /** Amplify's name: the first page of up to 60 devices. */
 export declare function fetchDevices(options?: CallOptions): Promise<AWSAuthDevice[]>;
 
+/**
+ * Forgets a device of the signed-in user (ForgetDevice). Without `device.id` it is
+ * the current device, whose key Amplify stored at sign-in; its metadata is then
+ * cleared from the storage, as Amplify does. No current device:
+ * `DeviceMetadataNotFoundException`.
+ */
 export declare function forgetDevice(input?: ForgetDeviceInput, options?: CallOptions): Promise<void>;
 
+/**
+ * Marks the current device as remembered (UpdateDeviceStatus). No current device:
+ * `DeviceMetadataNotFoundException`.
+ */
 export declare function rememberDevice(options?: CallOptions): Promise<void>;
 
+/**
+ * Registers a new passkey for the signed-in user: StartWebAuthnRegistration,
+ * `navigator.credentials.create` on the page's main thread (also in Worker mode),
+ * CompleteWebAuthnRegistration. The ceremony's failures have Amplify's names:
+ * `PasskeyNotSupported`, `PasskeyAlreadyExists` (the authenticator holds one of the
+ * user's passkeys), `PasskeyRegistrationCanceled` (the user said no, or no
+ * authenticator answered), `PasskeyOperationAborted`, `RelyingPartyMismatch` (the
+ * page is not on the pool's relying party domain), `InvalidPasskeyRegistrationOptions`,
+ * `PasskeyRegistrationFailed`, `Unknown`; service errors keep Cognito's names
+ * (`WebAuthnRelyingPartyMismatchException`, ...). Aborting `signal` ends the
+ * ceremony too; the call then rejects with `AbortError`.
+ */
 export declare function associateWebAuthnCredential(options?: CallOptions): Promise<void>;

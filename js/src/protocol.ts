@@ -45,6 +45,10 @@ export type FromRuntime =
   // options: PublicKeyCredentialCreationOptionsJSON; call: the id of the call
   // whose AbortSignal Go passed along, so the caller's signal can cancel it.
   | { type: 'createCredential'; id: number; options: unknown; call?: number }
+  // Amplify's device metadata, which lives with the page's token storage: the
+  // current device's key (null when there is none), and forgetting it.
+  | { type: 'getDeviceKey'; id: number }
+  | { type: 'clearDeviceMetadata'; id: number }
   // The Go program exited (code) or the runtime failed (error).
   | { type: 'exit'; code?: number; error?: PlainError };
 

@@ -4,17 +4,24 @@
 // fields as base64url) and gets back the credential's JSON form, which is what
 // CompleteWebAuthnRegistration takes.
 
+// Two rejections are not DOMExceptions: PasskeyNotSupported and
+// PasskeyRegistrationFailed, where Amplify's own checks (getIsPasskeySupported,
+// assertCredentialIsPkcWithAuthenticatorAttestationResponse) would throw; the Go
+// side turns them and the DOMException names into Amplify's passkey errors.
+
 export async function createCredential(options: unknown, signal?: AbortSignal): Promise<unknown> {
-  if (typeof PublicKeyCredential === 'undefined' || !navigator.credentials?.create) {
-    throw Object.assign(new Error('Passkeys are not supported in this browser or context.'), { name: 'NotSupportedError' });
+  if (!globalThis.isSecureContext || !('credentials' in navigator) || typeof PublicKeyCredential !== 'function') {
+    throw named('PasskeyNotSupported', 'Passkeys are not supported in this browser or context.');
   }
   const json = options as PublicKeyCredentialCreationOptionsJSON;
   const publicKey =
     typeof PublicKeyCredential.parseCreationOptionsFromJSON === 'function'
       ? PublicKeyCredential.parseCreationOptionsFromJSON(json)
       : parseCreationOptions(json);
-  const credential = (await navigator.credentials.create({ publicKey, signal })) as PublicKeyCredential | null;
-  if (!credential) throw Object.assign(new Error('No credential was created.'), { name: 'NotAllowedError' });
+  const credential = await navigator.credentials.create({ publicKey, signal });
+  if (!(credential instanceof PublicKeyCredential) || !(credential.response instanceof AuthenticatorAttestationResponse)) {
+    throw named('PasskeyRegistrationFailed', 'The authenticator did not create a public key credential.');
+  }
   return typeof credential.toJSON === 'function' ? credential.toJSON() : credentialJSON(credential);
 }
 
@@ -60,4 +67,8 @@ function toBase64url(buffer: ArrayBuffer): string {
   let s = '';
   for (const b of new Uint8Array(buffer)) s += String.fromCharCode(b);
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function named(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name });
 }

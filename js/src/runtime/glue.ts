@@ -60,6 +60,14 @@ const host = {
   // runs there. options is PublicKeyCredentialCreationOptionsJSON; the result is
   // the credential's JSON form (PublicKeyCredential.toJSON()). signal: the one Go
   // got for the call, if any; the caller's own signal then cancels the ceremony.
+  // Amplify's device metadata lives with the token storage on the main thread:
+  // the current device's key or null, and clearing it (forgetDevice).
+  getDeviceKey(): Promise<string | null> {
+    return hostRequest({ type: 'getDeviceKey' });
+  },
+  clearDeviceMetadata(): Promise<void> {
+    return hostRequest({ type: 'clearDeviceMetadata' });
+  },
   createCredential(options: unknown, signal?: AbortSignal): Promise<unknown> {
     let call: number | undefined;
     for (const [id, controller] of controllers) if (controller.signal === signal) call = id;
