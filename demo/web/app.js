@@ -5,8 +5,10 @@ import {
   associateWebAuthnCredential,
   configure,
   deleteWebAuthnCredential,
+  forgetDevice,
   listDevices,
   listWebAuthnCredentials,
+  rememberDevice,
 } from '/dist/index.mjs';
 
 const $ = (id) => document.getElementById(id);
@@ -16,6 +18,9 @@ const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', tim
 // cognito-wasm reads the access token from there by default.
 const keyPrefix = 'CognitoIdentityServiceProvider';
 const tokenNames = ['accessToken', 'idToken', 'refreshToken', 'clockDrift', 'signInDetails'];
+// Where Amplify keeps this device's metadata after a sign-in on a pool that
+// tracks devices; forgetDevice() and rememberDevice() use it.
+const deviceNames = ['deviceKey', 'deviceGroupKey', 'randomPasswordKey'];
 
 let cognito; // { userPoolId, userPoolClientId, userPoolEndpoint } from /config.json
 const devices = { tokens: [undefined], page: 0 }; // tokens[i] starts page i
@@ -55,6 +60,7 @@ function bindEvents() {
   });
   $('passkeys-refresh').addEventListener('click', loadPasskeys);
   $('passkey-add').addEventListener('click', addPasskey);
+  $('device-remember').addEventListener('click', rememberThisDevice);
   $('device-page-size').addEventListener('change', () => loadDevices(0, true));
   $('devices-first').addEventListener('click', () => loadDevices(0));
   $('devices-next').addEventListener('click', () => loadDevices(devices.page + 1));
@@ -83,6 +89,7 @@ function showSignedInState() {
   }
   $('user-name').textContent = user;
   $('user-avatar').textContent = user.slice(0, 1).toUpperCase();
+  showPasskeyHostHint();
   loadPasskeys();
   loadDevices(0, true);
 }
@@ -219,15 +226,80 @@ function confirmDelete(credential) {
 
 async function addPasskey() {
   hideError();
+  hideNotice();
+  const button = $('passkey-add');
+  button.disabled = true;
+  button.textContent = 'Waiting for your authenticator…';
   try {
     await associateWebAuthnCredential();
+    showNotice('Passkey added.');
     await loadPasskeys();
+  } catch (err) {
+    showError(err);
+  } finally {
+    button.disabled = false;
+    button.textContent = 'Add a passkey';
+  }
+}
+
+// A passkey belongs to a domain (the pool's relying party), never to an IP
+// address: on http://127.0.0.1 the browser refuses to create one.
+function showPasskeyHostHint() {
+  const onIP = /^[\d.]+$|^\[[\da-f:]+\]$/i.test(location.hostname);
+  $('passkey-host-hint').hidden = !onIP;
+  if (onIP) {
+    const url = new URL(location.href);
+    url.hostname = 'localhost';
+    $('passkey-host-link').href = url.href;
+    $('passkey-host-link').textContent = url.origin;
+  }
+}
+
+// ---- devices ----
+
+// This device's key, when Amplify's storage has all of its metadata.
+function currentDeviceKey() {
+  const user = currentUser();
+  if (!user) return null;
+  const [key, ...rest] = deviceNames.map((name) => localStorage.getItem(`${keyPrefix}.${cognito.userPoolClientId}.${user}.${name}`));
+  return key && rest.every(Boolean) ? key : null;
+}
+
+async function rememberThisDevice() {
+  hideError();
+  hideNotice();
+  try {
+    await rememberDevice();
+    showNotice('This device is remembered.');
+    await loadDevices(devices.page);
   } catch (err) {
     showError(err);
   }
 }
 
-// ---- devices ----
+function confirmForget(device) {
+  const dialog = $('confirm-forget');
+  $('forget-name').textContent = device.name || 'This device';
+  dialog.returnValue = '';
+  dialog.addEventListener(
+    'close',
+    async () => {
+      if (dialog.returnValue !== 'forget') return;
+      hideNotice();
+      try {
+        // The current device is forgotten as Amplify does it (no id: its
+        // metadata is cleared too); any other by its id.
+        await forgetDevice(device.id === currentDeviceKey() ? undefined : { device: { id: device.id } });
+        showNotice(`${device.name || 'The device'} is forgotten.`);
+      } catch (err) {
+        showError(err);
+      }
+      await loadDevices(0, true);
+    },
+    { once: true },
+  );
+  dialog.showModal();
+}
 
 async function loadDevices(page, reset = false) {
   if (reset) devices.tokens = [undefined];
@@ -239,6 +311,7 @@ async function loadDevices(page, reset = false) {
     devices.page = page;
     devices.tokens[page + 1] = result.nextToken;
     renderDevices(result.devices);
+    $('device-remember').hidden = !currentDeviceKey();
     $('devices-page').textContent = `Page ${page + 1}`;
     $('devices-first').disabled = page === 0;
     $('devices-next').disabled = !result.nextToken;
@@ -261,6 +334,12 @@ function renderDevices(list) {
     id.className = 'muted small';
     id.textContent = device.id;
     name.append(title, id);
+    if (device.id === currentDeviceKey()) {
+      const badge = document.createElement('span');
+      badge.className = 'badge badge-current';
+      badge.textContent = 'This device';
+      name.append(badge);
+    }
     for (const date of [device.lastAuthenticatedDate, device.createDate, device.lastModifiedDate]) {
       const time = document.createElement('time');
       setTime(time, date);
@@ -279,6 +358,13 @@ function renderDevices(list) {
     }
     details.append(summary, dl);
     cell(row).append(details);
+    const forget = document.createElement('button');
+    forget.type = 'button';
+    forget.className = 'btn btn-danger-quiet';
+    forget.dataset.action = 'forget';
+    forget.textContent = 'Forget this device';
+    forget.addEventListener('click', () => confirmForget(device));
+    cell(row).append(forget);
     return row;
   });
   $('device-rows').replaceChildren(...rows);
@@ -315,4 +401,13 @@ function showError(err) {
 
 function hideError() {
   $('error').hidden = true;
+}
+
+function showNotice(text) {
+  $('notice').textContent = text;
+  $('notice').hidden = false;
+}
+
+function hideNotice() {
+  $('notice').hidden = true;
 }
