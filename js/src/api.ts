@@ -76,10 +76,26 @@ function resolveWasmURL(option: string | URL | undefined): string {
 }
 
 async function invoke(method: string, input: unknown, signal: AbortSignal | undefined): Promise<any> {
+  checkSignal(signal);
   if (exited) throw exited;
   if (!configured) throw notConfigured();
   const ch = await untilReady(configured, signal);
   return ch.call(method, input, signal);
+}
+
+/**
+ * options.signal must be an AbortSignal (from any realm) or absent: anything else
+ * would fail later as a bare TypeError from addEventListener, not an AuthError.
+ */
+function checkSignal(signal: unknown) {
+  if (signal === undefined || signal === null) return;
+  const s = signal as Partial<AbortSignal>;
+  if (typeof s === 'object' && typeof s.aborted === 'boolean' && typeof s.addEventListener === 'function' &&
+    typeof s.removeEventListener === 'function') {
+    return;
+  }
+  const kind = Array.isArray(signal) ? 'array' : typeof signal;
+  throw new AuthError({ name: 'InvalidParameterException', message: `signal must be an AbortSignal (got ${kind}).` });
 }
 
 /** Waits for configure, but not past the caller's abort. */
