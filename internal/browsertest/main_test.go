@@ -153,8 +153,15 @@ type exception struct {
 // unhandled rejection, and closes the tab.
 func newTab(t *testing.T) *tab {
 	t.Helper()
+	return newTabWithin(t, 45*time.Second)
+}
+
+// newTabWithin is newTab for a test that needs its tab for longer (a guard,
+// like the 45 s of newTab; nothing is timed).
+func newTabWithin(t *testing.T, limit time.Duration) *tab {
+	t.Helper()
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-	ctx, cancelTimeout := context.WithTimeout(ctx, 45*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	tb := &tab{ctx: ctx, t: t}
 	if err := chromedp.Listen(ctx, tb.onEvent); err != nil {
 		t.Fatalf("opening a tab: %v", err)
