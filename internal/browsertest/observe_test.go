@@ -34,6 +34,10 @@ type privateEmulator struct {
 	url    string // origin, no trailing slash
 	srv    *http.Server
 	errLog *lockedBuffer
+
+	mu      sync.Mutex
+	serving int           // Cognito requests in the handler now
+	changed chan struct{} // closed and replaced when serving changes
 }
 
 func startPrivateEmulator(t *testing.T) *privateEmulator {
@@ -46,13 +50,47 @@ func startPrivateEmulator(t *testing.T) *privateEmulator {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &privateEmulator{emu: e, url: "http://" + ln.Addr().String(), errLog: &lockedBuffer{}}
-	p.srv = emulator.NewHTTPServer(e)
+	p := &privateEmulator{emu: e, url: "http://" + ln.Addr().String(), errLog: &lockedBuffer{}, changed: make(chan struct{})}
+	p.srv = emulator.NewHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get(emulator.HeaderTarget) != "" {
+			p.count(+1)
+			defer p.count(-1) // also when a dropped request ends the handler with a panic
+		}
+		e.ServeHTTP(w, r)
+	}))
 	p.srv.ErrorLog = log.New(p.errLog, "", 0)
 	p.srv.RegisterOnShutdown(e.Close)
 	go p.srv.Serve(ln)
 	t.Cleanup(p.stop)
 	return p
+}
+
+func (p *privateEmulator) count(d int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.serving += d
+	close(p.changed)
+	p.changed = make(chan struct{})
+}
+
+// waitServing waits until the emulator is serving n requests at once (n = 0:
+// every request it held has ended, e.g. because its client dropped it).
+func (p *privateEmulator) waitServing(t *testing.T, n int) {
+	t.Helper()
+	guard := time.After(20 * time.Second)
+	for {
+		p.mu.Lock()
+		serving, changed := p.serving, p.changed
+		p.mu.Unlock()
+		if serving == n {
+			return
+		}
+		select {
+		case <-changed:
+		case <-guard:
+			t.Fatalf("the emulator still serves %d requests, want %d", serving, n)
+		}
+	}
 }
 
 // stop ends the server at once: listener and connections closed, requests

@@ -140,6 +140,7 @@ async function start(wasmURL: string) {
   let exitCode: number | undefined;
   try {
     const overlay = createOverlay();
+    overlay.fetch = trackedFetch;
     runWasmExec(overlay);
     go = new overlay.Go();
     const key = 'cognitoWasmHost_' + randomHex();
@@ -191,7 +192,26 @@ function exitedError() {
 function stop(exit: { code?: number; error?: PlainError }) {
   if (stopped) return;
   stopped = true;
+  // Nobody is left to read these answers; on the page (no Worker to terminate)
+  // they would otherwise hold their connections until the server answers.
+  exitController.abort();
   post({ type: 'exit', ...exit });
+}
+
+// The Go program's fetches (Go finds `fetch` on its overlay global) also end when
+// the program does: stop() aborts this controller. Each request keeps Go's own
+// signal too (its per-request AbortController, which also cancels body reads).
+// Without AbortSignal.any (older browsers) only Go's signal applies.
+const exitController = new AbortController();
+
+function trackedFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+  const own = init.signal;
+  const signal = !own
+    ? exitController.signal
+    : typeof AbortSignal.any === 'function'
+      ? AbortSignal.any([own, exitController.signal])
+      : own;
+  return fetch(input, { ...init, signal });
 }
 
 async function instantiate(url: string, imports: WebAssembly.Imports): Promise<WebAssembly.Instance> {
