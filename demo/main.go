@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -70,7 +71,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer demoLn.Close()
 
-	cognitoURL, demoURL := baseURL(cognitoLn.Addr()), baseURL(demoLn.Addr())
+	cognitoURL, demoURL := baseURL(cognitoLn.Addr()), pageURL(demoLn.Addr())
 	cfg := demoserver.Config{UserPoolEndpoint: cognitoURL}
 	if seed == nil {
 		cfg.UserPoolID, cfg.UserPoolClientID = emulator.DemoPoolID, emulator.DemoClientID
@@ -115,6 +116,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return serveErr
 	}
 	return nil
+}
+
+// pageURL is where to open the demo page: on loopback it is named
+// localhost, because browsers create passkeys only for a domain name (the
+// pool's relying party, "localhost"), never on an IP-address origin.
+func pageURL(a net.Addr) string {
+	u := baseURL(a)
+	if rest, ok := strings.CutPrefix(u, "http://127.0.0.1:"); ok {
+		return "http://localhost:" + rest
+	}
+	return u
 }
 
 // baseURL is the http URL of a listener. An unspecified address (":9229")

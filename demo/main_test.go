@@ -67,7 +67,7 @@ func startDemo(t *testing.T, args ...string) (demoURL, cognitoURL string, lines 
 
 func TestDemoServesPageConfigAndEmulator(t *testing.T) {
 	demoURL, cognitoURL, lines, stop := startDemo(t)
-	if !strings.HasPrefix(demoURL, "http://127.0.0.1:") || !strings.HasSuffix(cognitoURL, "/") || demoURL == cognitoURL {
+	if !strings.HasPrefix(demoURL, "http://localhost:") || !strings.HasSuffix(cognitoURL, "/") || demoURL == cognitoURL {
 		t.Errorf("URLs %q %q", demoURL, cognitoURL)
 	}
 	if line := <-lines; !strings.Contains(line, emulator.DemoUsername+" / "+emulator.DemoPassword) {
@@ -179,6 +179,23 @@ func TestBaseURL(t *testing.T) {
 		}
 		if got := baseURL(a); got != want {
 			t.Errorf("baseURL(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestPageURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"127.0.0.1:8080": "http://localhost:8080/",
+		"0.0.0.0:8080":   "http://localhost:8080/",
+		"[::1]:8080":     "http://[::1]:8080/",
+		"192.0.2.1:8080": "http://192.0.2.1:8080/",
+	} {
+		a, err := net.ResolveTCPAddr("tcp", in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := pageURL(a); got != want {
+			t.Errorf("pageURL(%s) = %s, want %s", in, got, want)
 		}
 	}
 }
