@@ -115,11 +115,13 @@ var badConfigs = []badInput{
 // request at all, input errors do not even ask for a token, and no message
 // echoes a token.
 func TestBadInputs(t *testing.T) {
+	t.Parallel() // its own emulator and tab: it can overlap the other reliability tests
 	if n := len(badInputs) + len(badTokens) + len(badConfigs); n < 40 {
 		t.Fatalf("only %d cases", n)
 	}
 	for _, mode := range modes {
 		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
 			pe := startPrivateEmulator(t)
 			token := pe.signIn(t)
 			tb := newTab(t)

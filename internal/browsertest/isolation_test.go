@@ -62,10 +62,12 @@ func moduleWithTestHooks(t *testing.T) string {
 // requests are dropped (the emulator sees its held requests end), later
 // calls reject the same way, and configure() starts a new runtime.
 func TestIsolation(t *testing.T) {
+	t.Parallel() // its own emulator and tab: it can overlap the other reliability tests
 	hooks := moduleWithTestHooks(t)
 	creds, devs := seedCredentials(), seedDevices()
 	for _, mode := range modes {
 		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
 			pe := startPrivateEmulator(t)
 			token := pe.signIn(t)
 			tb := newTab(t)

@@ -160,9 +160,11 @@ func (c *corsRefuser) counts() (options int, posts map[string]int) {
 // page's or the worker's console and DevTools log, the emulator's request
 // log or its server's error log.
 func TestBrowserFaults(t *testing.T) {
+	t.Parallel() // its own emulator and tab: it can overlap the other reliability tests
 	cred := seedCredentials()[0].CredentialID
 	for _, mode := range modes {
 		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
 			pe := startPrivateEmulator(t)
 			token := pe.signIn(t)
 			tokens := []string{token}
