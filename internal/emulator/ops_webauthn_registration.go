@@ -94,17 +94,27 @@ const extensionCredProps = "credProps"
 
 var b64url = base64.RawURLEncoding
 
-func (e *Emulator) startWebAuthnRegistration(r *request) (any, error) {
-	e.st.mu.Lock()
-	defer e.st.mu.Unlock()
+// webAuthnUser is where both registration operations start: the signed-in
+// user of a pool that has passkeys enabled. Call with e.st.mu held.
+func (e *Emulator) webAuthnUser(r *request) (*principal, error) {
 	pr, err := e.signedIn(r)
 	if err != nil {
 		return nil, err
 	}
-	p, u := pr.pool, pr.user
-	if !p.webAuthnEnabled {
+	if !pr.pool.webAuthnEnabled {
 		return nil, NewError(ErrWebAuthnNotEnabled, MsgWebAuthnNotEnabled)
 	}
+	return pr, nil
+}
+
+func (e *Emulator) startWebAuthnRegistration(r *request) (any, error) {
+	e.st.mu.Lock()
+	defer e.st.mu.Unlock()
+	pr, err := e.webAuthnUser(r)
+	if err != nil {
+		return nil, err
+	}
+	p, u := pr.pool, pr.user
 	if len(u.credentials) >= MaxPasskeysPerUser {
 		return nil, NewError(ErrLimitExceeded, MsgCredentialLimitExceeded)
 	}
@@ -186,14 +196,11 @@ func (e *Emulator) completeWebAuthnRegistration(r *request) (any, error) {
 	}
 	e.st.mu.Lock()
 	defer e.st.mu.Unlock()
-	pr, err := e.signedIn(r)
+	pr, err := e.webAuthnUser(r)
 	if err != nil {
 		return nil, err
 	}
 	p, u := pr.pool, pr.user
-	if !p.webAuthnEnabled {
-		return nil, NewError(ErrWebAuthnNotEnabled, MsgWebAuthnNotEnabled)
-	}
 	parsed, err := protocol.ParseCredentialCreationResponseBytes(raw)
 	if err != nil {
 		return nil, invalidParameter(MsgInvalidCredential)
