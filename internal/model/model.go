@@ -96,19 +96,44 @@ func (op *Operation) HasError(name string) bool {
 	return i < len(op.Errors) && op.Errors[i] == name
 }
 
+// pattern is a compiled @pattern with the last long value it matched.
+type pattern struct {
+	re   *regexp.Regexp
+	last string
+}
+
 var (
 	patternsMu sync.Mutex
-	patterns   = map[string]*regexp.Regexp{}
+	patterns   = map[string]*pattern{}
 )
 
-// regexpFor compiles a pattern once, on first use, so start-up pays nothing.
-func regexpFor(p string) *regexp.Regexp {
+// memoMin is the length from which a matched value is remembered: an access
+// token (about 1 KB) is checked on every call of a page's session, and in
+// wasm the regexp over it is most of the module's own work per call.
+const memoMin = 64
+
+// matches reports whether s matches the pattern p. Patterns compile once,
+// on first use, so start-up pays nothing; the last long value that matched
+// is remembered, so the same token is not scanned again.
+func matches(p, s string) bool {
 	patternsMu.Lock()
-	defer patternsMu.Unlock()
-	re, ok := patterns[p]
+	pt, ok := patterns[p]
 	if !ok {
-		re = regexp.MustCompile(p)
-		patterns[p] = re
+		pt = &pattern{re: regexp.MustCompile(p)}
+		patterns[p] = pt
 	}
-	return re
+	hit := len(s) >= memoMin && s == pt.last
+	patternsMu.Unlock()
+	if hit {
+		return true
+	}
+	if !pt.re.MatchString(s) {
+		return false
+	}
+	if len(s) >= memoMin {
+		patternsMu.Lock()
+		pt.last = s
+		patternsMu.Unlock()
+	}
+	return true
 }

@@ -134,3 +134,19 @@ func TestGeneratedUpToDate(t *testing.T) {
 		t.Error("model_gen.go is stale: run go generate ./internal/model")
 	}
 }
+
+// TestPatternMemo checks that remembering the last long match never lets a
+// different value through: only an identical string skips the regexp.
+func TestPatternMemo(t *testing.T) {
+	const p = `^[A-Za-z0-9-_=.]+$`
+	good := strings.Repeat("a.b-c_d=", 16)
+	bad := good[:len(good)-1] + " "
+	for i, tt := range []struct {
+		s    string
+		want bool
+	}{{good, true}, {good, true}, {bad, false}, {good, true}, {bad, false}, {"short", true}, {"sh rt", false}} {
+		if got := matches(p, tt.s); got != tt.want {
+			t.Errorf("%d: matches(%.12q...) = %v, want %v", i, tt.s, got, tt.want)
+		}
+	}
+}

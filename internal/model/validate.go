@@ -136,7 +136,7 @@ func (w *walker) shape(s *Shape, v any, path, member string) {
 		}
 		n := int64(utf8.RuneCountInString(str))
 		w.length(s, str, n, path, member)
-		if s.Pattern != "" && !regexpFor(s.Pattern).MatchString(str) {
+		if s.Pattern != "" && !matches(s.Pattern, str) {
 			w.fail(path, member, s, str, "Member must satisfy regular expression pattern: "+s.Pattern)
 		}
 		if s.Kind == KindEnum && !contains(s.Enum, str) {
