@@ -71,7 +71,9 @@ func TestDemoPasskeyAndDevices(t *testing.T) {
 	tb.do(chromedp.Reload())
 	tb.waitFor(`!document.getElementById('device-remember').hidden && document.querySelector('#device-rows tr[data-device-id="` + this + `"] .badge-current') !== null`)
 	tb.do(chromedp.Click(chromedp.CSS(`#device-remember`)))
-	tb.waitFor(`document.getElementById('notice').textContent === 'This device is remembered.'`)
+	// The page reloads the device list after the notice (aria-busy is set in
+	// the same turn): wait for it to settle before clicking a row in it.
+	tb.waitFor(`document.getElementById('notice').textContent === 'This device is remembered.' && document.getElementById('devices').getAttribute('aria-busy') === 'false'`)
 	if got := deviceStatus(t)[this]; got != "remembered" {
 		t.Errorf("after Remember this device the emulator has %q", got)
 	}
