@@ -79,9 +79,18 @@ func TestCreateCredentialOnMainThread(t *testing.T) {
 			var aborted outcome
 			tb.eval(`const cw = await import('/dist/index.mjs');`+encodeJS+`
 				const controller = new AbortController();
+				// Abort once the browser's ceremony has begun (it then waits for
+				// a user presence that never comes), not at a guessed time.
+				const create = navigator.credentials.create.bind(navigator.credentials);
+				let begun;
+				const ceremony = new Promise((resolve) => { begun = resolve; });
+				navigator.credentials.create = (options) => { begun(); return create(options); };
 				const call = attempt(() => cw.associateWebAuthnCredential({ signal: controller.signal }));
-				setTimeout(() => controller.abort(), 50);
-				return await call;
+				await ceremony;
+				controller.abort();
+				const result = await call;
+				delete navigator.credentials.create;
+				return result;
 			`, &aborted)
 			wantErr(t, "an aborted WebAuthn ceremony", aborted, "AbortError", "")
 		})

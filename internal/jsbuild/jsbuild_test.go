@@ -88,14 +88,14 @@ func TestRuntimeGlueIsSelfContained(t *testing.T) {
 		vm.runInContext('globalThis.before = Object.getOwnPropertyNames(globalThis)', context);
 		const glue = vm.runInContext('(' + process.argv[1] + ')', context);
 		const messages = [];
-		const scope = { onmessage: null, postMessage: (m) => messages.push(m) };
-		glue(scope);
-		scope.onmessage({ data: { type: 'start', wasmURL: 'http://127.0.0.1:1/nothing.wasm' } });
-		setTimeout(function check() {
-			if (messages.length < 2) return setTimeout(check, 10);
+		// Report once the glue has posted its two messages (loaded, startError).
+		const scope = { onmessage: null, postMessage: (m) => {
+			if (messages.push(m) !== 2) return;
 			const added = vm.runInContext('Object.getOwnPropertyNames(globalThis).filter((n) => !before.includes(n) && n !== "before")', context);
 			console.log(JSON.stringify({ messages, added }));
-		}, 10);
+		} };
+		glue(scope);
+		scope.onmessage({ data: { type: 'start', wasmURL: 'http://127.0.0.1:1/nothing.wasm' } });
 	`
 	out, err := exec.Command(node, "-e", script, glue).CombinedOutput()
 	if err != nil {
