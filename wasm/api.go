@@ -9,8 +9,6 @@ import (
 	"sync/atomic"
 	"syscall/js"
 
-	"github.com/hack-pad/safejs"
-
 	"github.com/cognito-wasm/cognito-wasm/internal/auth"
 	"github.com/cognito-wasm/cognito-wasm/internal/jsbridge"
 )
@@ -135,11 +133,7 @@ func callSignal(ctx context.Context) js.Value {
 type hostTokens struct{ host js.Value }
 
 func (h hostTokens) Token(ctx context.Context, forceRefresh bool) (string, error) {
-	p, err := safejs.Safe(h.host).Call("getToken", forceRefresh)
-	if err != nil {
-		return "", jsbridge.FromJSError(jsError(err))
-	}
-	v, err := jsbridge.Await(ctx, safejs.Unsafe(p))
+	v, err := callHost(ctx, h.host, "getToken", forceRefresh) // main checked it is a function
 	if err != nil {
 		return "", err
 	}

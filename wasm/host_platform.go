@@ -39,6 +39,9 @@ func (h hostDevices) ClearDeviceMetadata(ctx context.Context) error {
 type hostCredentials struct{ host js.Value }
 
 func (h hostCredentials) CreateCredential(ctx context.Context, options []byte) ([]byte, error) {
+	if h.host.Get("createCredential").Type() != js.TypeFunction {
+		return nil, &auth.Error{Name: auth.NamePasskeyNotSupported, Message: "the host cannot create credentials"}
+	}
 	jsJSON := js.Global().Get("JSON")
 	opts, err := safejs.Safe(jsJSON).Call("parse", string(options))
 	if err != nil {
@@ -56,14 +59,11 @@ func (h hostCredentials) CreateCredential(ctx context.Context, options []byte) (
 	return []byte(s), nil
 }
 
-// callHost calls host[method](args...) and waits for its promise. A host
-// without the method (a loader that predates it) answers undefined, which
-// reads as "none" for the device metadata.
+// callHost calls host[method](args...) and waits for its promise (or plain
+// value). A host without the method (a loader that predates it) answers
+// undefined, which reads as "none" for the device metadata.
 func callHost(ctx context.Context, host js.Value, method string, args ...any) (js.Value, error) {
 	if host.Get(method).Type() != js.TypeFunction {
-		if method == "createCredential" {
-			return js.Undefined(), &auth.Error{Name: auth.NamePasskeyNotSupported, Message: "the host cannot create credentials"}
-		}
 		return js.Undefined(), nil
 	}
 	p, err := safejs.Safe(host).Call(method, args...)
