@@ -14,6 +14,7 @@ import (
 	"github.com/cognito-wasm/cognito-wasm/internal/auth/authtest"
 	"github.com/cognito-wasm/cognito-wasm/internal/emulator"
 	"github.com/cognito-wasm/cognito-wasm/internal/fetch"
+	"github.com/cognito-wasm/cognito-wasm/internal/jsbridge"
 )
 
 // These tests drive the api object exactly as the loader does: a host
@@ -129,21 +130,8 @@ func (h *testHost) calls() []bool {
 
 // settle waits for a Promise from the test goroutine.
 func settle(p js.Value) (value, reason js.Value, rejected bool) {
-	type result struct {
-		v        js.Value
-		rejected bool
-	}
-	ch := make(chan result, 1)
-	ok := js.FuncOf(func(_ js.Value, args []js.Value) any { ch <- result{v: args[0]}; return nil })
-	fail := js.FuncOf(func(_ js.Value, args []js.Value) any { ch <- result{v: args[0], rejected: true}; return nil })
-	defer ok.Release()
-	defer fail.Release()
-	p.Call("then", ok, fail)
-	r := <-ch
-	if r.rejected {
-		return js.Undefined(), r.v, true
-	}
-	return r.v, js.Undefined(), false
+	value, reason, rejected, _ = jsbridge.Settle(context.Background(), p) // no deadline: never errs
+	return value, reason, rejected
 }
 
 func (h *testHost) configure(t *testing.T, cfg js.Value) {

@@ -25,21 +25,11 @@ func eval(expr string) js.Value { return jsFunc("", "return ("+expr+");").Invoke
 // settle waits for a JS promise from the test goroutine.
 func settle(t *testing.T, p js.Value) (value, reason js.Value, rejected bool) {
 	t.Helper()
-	type result struct {
-		v        js.Value
-		rejected bool
+	value, reason, rejected, err := Settle(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
 	}
-	ch := make(chan result, 1)
-	ok := js.FuncOf(func(_ js.Value, args []js.Value) any { ch <- result{v: args[0]}; return nil })
-	fail := js.FuncOf(func(_ js.Value, args []js.Value) any { ch <- result{v: args[0], rejected: true}; return nil })
-	defer ok.Release()
-	defer fail.Release()
-	p.Call("then", ok, fail)
-	r := <-ch
-	if r.rejected {
-		return js.Undefined(), r.v, true
-	}
-	return r.v, js.Undefined(), false
+	return value, reason, rejected
 }
 
 func mustReject(t *testing.T, p js.Value, name string) js.Value {

@@ -68,12 +68,26 @@ func Record(m map[string]string) js.Value {
 
 // Await waits, from a goroutine, for v (a Promise or a plain value) to
 // settle. A rejection becomes an *auth.Error via FromJSError. When ctx ends
-// first Await returns at once with ctx's error; its callbacks are then
-// released when the promise settles.
+// first Await returns at once with ctx's error.
 func Await(ctx context.Context, v js.Value) (js.Value, error) {
+	value, reason, rejected, err := Settle(ctx, v)
+	switch {
+	case err != nil:
+		return js.Undefined(), err
+	case rejected:
+		return js.Undefined(), FromJSError(reason)
+	}
+	return value, nil
+}
+
+// Settle waits, from a goroutine, for v (a Promise or a plain value) to
+// settle and returns its value or, when rejected, its reason as it is. When
+// ctx ends first Settle returns at once with ctx's cause; its callbacks are
+// then released when the promise settles.
+func Settle(ctx context.Context, v js.Value) (value, reason js.Value, rejected bool, err error) {
 	type settled struct {
-		v   js.Value
-		err error
+		v        js.Value
+		rejected bool
 	}
 	ch := make(chan settled, 1)
 	onFulfilled := funcOf(func(_ js.Value, args []js.Value) any {
@@ -81,7 +95,7 @@ func Await(ctx context.Context, v js.Value) (js.Value, error) {
 		return nil
 	})
 	onRejected := funcOf(func(_ js.Value, args []js.Value) any {
-		ch <- settled{err: FromJSError(arg0(args))}
+		ch <- settled{v: arg0(args), rejected: true}
 		return nil
 	})
 	release := func() {
@@ -92,13 +106,16 @@ func Await(ctx context.Context, v js.Value) (js.Value, error) {
 	select {
 	case r := <-ch:
 		release()
-		return r.v, r.err
+		if r.rejected {
+			return js.Undefined(), r.v, true, nil
+		}
+		return r.v, js.Undefined(), false, nil
 	case <-ctx.Done():
 		go func() {
 			<-ch
 			release()
 		}()
-		return js.Undefined(), context.Cause(ctx)
+		return js.Undefined(), js.Undefined(), false, context.Cause(ctx)
 	}
 }
 
