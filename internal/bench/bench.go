@@ -364,6 +364,21 @@ func (r *runner) armSession(s *session) {
 	r.pageSession.Store(&kv)
 }
 
+// signedInBrowser signs alice in, starts a fresh Chromium (a new profile:
+// nothing cached) and arms the session for its first client page.
+func (r *runner) signedInBrowser(ctx context.Context) (*chromium, error) {
+	s, err := r.signIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := startChromium(ctx, r.cfg.Chromium)
+	if err != nil {
+		return nil, err
+	}
+	r.armSession(s)
+	return c, nil
+}
+
 // visitResult is one page load of a client.
 type visitResult struct {
 	Configured float64 // ms from navigation start to configure resolved
@@ -505,16 +520,11 @@ func (r *runner) loads(ctx context.Context) error {
 }
 
 func (r *runner) loadRun(ctx context.Context, cl client, cr *ClientResult, run int, record func(*visitResult, int)) error {
-	s, err := r.signIn(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := startChromium(ctx, r.cfg.Chromium)
+	c, err := r.signedInBrowser(ctx)
 	if err != nil {
 		return err
 	}
 	defer c.close()
-	r.armSession(s)
 	for visit := 0; visit <= r.cfg.WarmVisits; visit++ {
 		v, err := r.visit(ctx, c, cl, visitOpts{})
 		if err != nil {
@@ -632,16 +642,11 @@ func (r *runner) traces(ctx context.Context) error {
 }
 
 func (r *runner) traceRun(ctx context.Context, cl client) (longest, window float64, err error) {
-	s, err := r.signIn(ctx)
-	if err != nil {
-		return 0, 0, err
-	}
-	c, err := startChromium(ctx, r.cfg.Chromium)
+	c, err := r.signedInBrowser(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
 	defer c.close()
-	r.armSession(s)
 	v, err := r.visit(ctx, c, cl, visitOpts{trace: true})
 	if err != nil {
 		return 0, 0, err
@@ -658,16 +663,11 @@ func (r *runner) traceRun(ctx context.Context, cl client) (longest, window float
 // browser. Deletes run in rounds: the emulator is reset to the seed (tokens
 // stay valid), then the page deletes alice's passkeys one by one.
 func (r *runner) perCall(ctx context.Context) error {
-	s, err := r.signIn(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := startChromium(ctx, r.cfg.Chromium)
+	c, err := r.signedInBrowser(ctx)
 	if err != nil {
 		return err
 	}
 	defer c.close()
-	r.armSession(s)
 	defer r.em.Reset()
 	for _, cl := range r.selected() {
 		if err := r.perCallClient(ctx, c, cl); err != nil {
@@ -757,16 +757,11 @@ func (r *runner) memory(ctx context.Context) error {
 
 func (r *runner) memoryClient(ctx context.Context, cl client) error {
 	cr := r.results[cl.Name]
-	s, err := r.signIn(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := startChromium(ctx, r.cfg.Chromium)
+	c, err := r.signedInBrowser(ctx)
 	if err != nil {
 		return err
 	}
 	defer c.close()
-	r.armSession(s)
 	// This load is cold too (fresh profile): count its bytes as Chromium
 	// saw them, then stop DevTools' network instrumentation for the calls.
 	v, err := r.visit(ctx, c, cl, visitOpts{keep: true, network: true})
