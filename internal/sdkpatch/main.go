@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -24,7 +26,14 @@ func main() {
 	if err != nil {
 		cache = os.TempDir()
 	}
-	dir := flag.String("dir", filepath.Join(cache, "cognito-wasm", "sdkpatch"), "where the patched copy and the alternate go.mod are written")
+	// One directory per checkout: the alternate go.mod is this checkout's
+	// go.mod plus a replace, so two checkouts (worktrees) must not share it.
+	wd, err := os.Getwd()
+	if err != nil {
+		log.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(wd))
+	dir := flag.String("dir", filepath.Join(cache, "cognito-wasm", "sdkpatch", hex.EncodeToString(sum[:6])), "where the patched copy and the alternate go.mod are written")
 	flag.Parse()
 	modfile, err := prepare(*dir)
 	if err != nil {
