@@ -12,7 +12,9 @@
 // endpoints under /_emulator/ (request log, faults, reset, clock).
 //
 // Input constraints come from internal/model; Cognito's error names,
-// messages and wire details live in cognito.go.
+// messages and wire details live in cognito.go. The control endpoints and
+// the Host check answer with their own texts (control.go,
+// internal/hostguard): they are the emulator's, not Cognito's.
 package emulator
 
 import (
@@ -269,7 +271,7 @@ func (e *Emulator) serveCognito(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(sw, NewError(ErrSerialization, "Request body is too large."))
+			writeError(sw, NewError(ErrSerialization, MsgBodyTooLarge))
 			return
 		}
 		// The client went away or stalled past the server's ReadTimeout:
