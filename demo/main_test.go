@@ -196,15 +196,19 @@ func TestDemoErrors(t *testing.T) {
 }
 
 // TestDemoStaysLocalUnlessAllowed: an address other machines can reach is
-// refused without -allow-remote, before anything listens.
+// refused without -allow-remote, before anything listens. The context is
+// already done, so a demo that did start would stop at once (and return no
+// error) instead of serving.
 func TestDemoStaysLocalUnlessAllowed(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
 	for _, args := range [][]string{
 		{"-addr", "127.0.0.1:0", "-cognito-addr", ":0"},
 		{"-addr", "0.0.0.0:0", "-cognito-addr", "127.0.0.1:0"},
 		{"-addr", "127.0.0.1:0", "-cognito-addr", "[::]:0"},
 		{"-addr", "192.0.2.1:0", "-cognito-addr", "127.0.0.1:0"},
 	} {
-		err := run(context.Background(), args, io.Discard)
+		err := run(ctx, args, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), "-allow-remote") {
 			t.Errorf("run %q = %v, want a refusal that names -allow-remote", args, err)
 		}
