@@ -107,6 +107,13 @@ func (tb *tab) storeAmplifyTokensAt(origin string) {
 	tb.t.Helper()
 	token := signIn(tb.t)
 	tb.do(navigate(origin + "/pages/blank.html"))
+	tb.storeToken(token)
+}
+
+// storeToken leaves the access token where Amplify v6 keeps it, on the
+// current page's origin.
+func (tb *tab) storeToken(token string) {
+	tb.t.Helper()
 	prefix := "CognitoIdentityServiceProvider." + emulator.DemoClientID
 	tb.eval(`
 		localStorage.setItem(`+jsString(prefix+".LastAuthUser")+`, `+jsString(emulator.DemoUsername)+`);
