@@ -21,14 +21,27 @@ import (
 //go:embed testdata/pages
 var pages embed.FS
 
-// strictCSP is the policy of the CSP test page: no inline script, no eval, no
-// blob: workers (so the loader must fall back to page mode), wasm allowed.
+// strictCSP allows scripts and Workers from the page's origin and WebAssembly;
+// no inline script, no eval, no blob: workers.
 const strictCSP = "script-src 'self' 'wasm-unsafe-eval'"
+
+// documentedCSP is the policy README.md and js/README.md recommend, with the
+// emulator as the Cognito origin: the runtime runs in the package's worker file.
+func documentedCSP() string {
+	return "default-src 'self'; " + strictCSP + "; connect-src 'self' " + cognitoURL
+}
+
+// cspPolicies are the policies the csp-* pages can ask for with ?csp=<name>.
+var cspPolicies = map[string]func() string{
+	"documented": documentedCSP,
+	// No Worker of any kind: the runtime must run on the page.
+	"no-worker": func() string { return documentedCSP() + "; worker-src 'none'" },
+}
 
 // siteHandler serves the test pages:
 //
 //	/config.json      the emulator's demo pool, as internal/demoserver serves it
-//	/pages/...        testdata/pages (csp-*.html under strictCSP)
+//	/pages/...        testdata/pages (csp-*.html?csp=<name> under cspPolicies[name])
 //	/dist/...         js/dist
 //	/octet/dist/...   js/dist with the .wasm sent as application/octet-stream,
 //	                  which instantiateStreaming refuses
@@ -42,8 +55,13 @@ func siteHandler() http.Handler {
 	sub, _ := fs.Sub(pages, "testdata/pages")
 	files := http.FileServerFS(sub)
 	mux.Handle("GET /pages/", http.StripPrefix("/pages/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "csp-") {
-			w.Header().Set("Content-Security-Policy", strictCSP)
+		if strings.HasPrefix(r.URL.Path, "csp-") && strings.HasSuffix(r.URL.Path, ".html") {
+			policy, ok := cspPolicies[r.URL.Query().Get("csp")]
+			if !ok {
+				http.Error(w, "unknown ?csp", http.StatusBadRequest)
+				return
+			}
+			w.Header().Set("Content-Security-Policy", policy())
 		}
 		files.ServeHTTP(w, r)
 	})))

@@ -1,0 +1,69 @@
+package browsertest
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestCDNScriptTag loads dist/cognito-wasm.js with a script tag from another
+// origin, a CDN that sends Access-Control-Allow-Origin: *. A Worker cannot be
+// started from another origin's file, so the runtime runs in a blob: Worker,
+// and the .wasm comes from the CDN (a CORS fetch), found beside the script.
+func TestCDNScriptTag(t *testing.T) {
+	resetEmulator(t)
+	var (
+		mu        sync.Mutex
+		wasmFrom  []string // the Origin header of each .wasm request
+		dist      = http.StripPrefix("/dist/", http.FileServer(http.Dir(distDir)))
+		pageFiles = siteHandler()
+	)
+	cdn := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".wasm") {
+			mu.Lock()
+			wasmFrom = append(wasmFrom, r.Header.Get("Origin"))
+			mu.Unlock()
+		}
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		dist.ServeHTTP(w, r)
+	}))
+	defer cdn.Close()
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			pageFiles.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>cognito-wasm from a CDN</title>
+<script src="%s/dist/cognito-wasm.js"></script>
+<script type="module" src="/pages/cdn.js"></script></head>
+<body><pre id="result"></pre></body></html>`, cdn.URL)
+	}))
+	defer page.Close()
+
+	tb := newTab(t)
+	tb.storeAmplifyTokensAt(page.URL)
+	tb.do(navigate(page.URL+"/"), chromedp.WaitReady(chromedp.CSS(`#result[data-done]`)))
+	var r consumerResult
+	tb.eval(`return JSON.parse(document.getElementById('result').textContent)`, &r)
+	if r.Error != "" {
+		t.Fatalf("page failed: %s", r.Error)
+	}
+	checkListed(t, r)
+	if r.Runtime != "worker" {
+		t.Errorf("configure() resolved with runtime %q, want worker", r.Runtime)
+	}
+	if workers := tb.workerURLs(); len(workers) != 1 || !strings.HasPrefix(workers[0], "blob:"+page.URL+"/") {
+		t.Errorf("workers %q, want one blob: Worker of %s", workers, page.URL)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(wasmFrom) != 1 || wasmFrom[0] != page.URL {
+		t.Errorf("the CDN was asked for the .wasm with Origin %q, want once from %s (a CORS fetch)", wasmFrom, page.URL)
+	}
+}
