@@ -11,11 +11,23 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestCDNScriptTag loads dist/cognito-wasm.js with a script tag from another
-// origin, a CDN that sends Access-Control-Allow-Origin: *. A Worker cannot be
-// started from another origin's file, so the runtime runs in a blob: Worker,
-// and the .wasm comes from the CDN (a CORS fetch), found beside the script.
-func TestCDNScriptTag(t *testing.T) {
+// TestCDN loads the package from another origin, a CDN that sends
+// Access-Control-Allow-Origin: *, with a script tag (dist/cognito-wasm.js) and
+// as an ES module (dist/index.mjs). A Worker cannot be started from another
+// origin's file, so the runtime runs in a blob: Worker, and the .wasm comes
+// from the CDN (a CORS fetch), found beside the script.
+func TestCDN(t *testing.T) {
+	for _, tc := range []struct{ name, load string }{
+		{"script tag", `<script src="%s/dist/cognito-wasm.js"></script>`},
+		{"module", `<script type="module">import * as cw from "%s/dist/index.mjs"; globalThis.CognitoWasm = cw;</script>`},
+	} {
+		t.Run(tc.name, func(t *testing.T) { checkCDN(t, tc.load) })
+	}
+}
+
+// checkCDN serves a page that loads the package with load (its %s is the
+// CDN's origin), then runs testdata/pages/cdn.js.
+func checkCDN(t *testing.T, load string) {
 	resetEmulator(t)
 	var (
 		mu        sync.Mutex
@@ -40,9 +52,9 @@ func TestCDNScriptTag(t *testing.T) {
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>cognito-wasm from a CDN</title>
-<script src="%s/dist/cognito-wasm.js"></script>
+%s
 <script type="module" src="/pages/cdn.js"></script></head>
-<body><pre id="result"></pre></body></html>`, cdn.URL)
+<body><pre id="result"></pre></body></html>`, fmt.Sprintf(load, cdn.URL))
 	}))
 	defer page.Close()
 

@@ -50,6 +50,10 @@ func TestNPMPackage(t *testing.T) {
 	writeFile(t, filepath.Join(consumer, "package.json"), `{"name": "consumer", "private": true, "type": "module"}`)
 	run(t, consumer, npm, "install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", tgz)
 	run(t, consumer, tsc, "--noEmit", "-p", ".")
+	// Importing it where there is no DOM nor Worker (a server rendering the
+	// page, as Next.js does) must not throw; only configure() starts anything.
+	run(t, consumer, "node", "--input-type=module", "-e",
+		`const m = await import('cognito-wasm'); if (typeof m.configure !== 'function') throw new Error('no configure export');`)
 
 	res := api.Build(api.BuildOptions{
 		EntryPoints:       []string{"main.ts"},

@@ -6,7 +6,8 @@ import { deviceMetadata, tokenSource } from './tokens';
 import type * as types from './index';
 import type { RuntimeConfig } from './protocol';
 
-let assets: Assets = { wasmURL: () => new URL('cognito-wasm.wasm', globalThis.location?.href).href };
+/** Set by the entry point (esm.ts, iife.ts) when the package loads. */
+let assets: Assets;
 let channel: Channel | undefined;
 /** The latest configure; calls wait for it. Unset before the first and after a failed one. */
 let configured: Promise<Channel> | undefined;

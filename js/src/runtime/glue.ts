@@ -1,9 +1,9 @@
 // The runtime glue: hosts the Go program and speaks the channel protocol of
 // ../protocol.ts with the loader. internal/jsbuild bundles it on its own into one
-// self-contained `function (scope) {...}` that the loader runs either as a
-// dedicated Worker's source (scope = the worker's `self`) or on the page with a
-// stand-in scope: one code path for both modes. It may use nothing from outside
-// itself but the platform's globals.
+// self-contained `function (scope) {...}`: run on the worker's `self` it is the
+// worker file (dist/cognito-wasm-worker.js) and the blob: Worker's source; the
+// loader also runs it on the page with a stand-in scope: one code path for every
+// mode. Once bundled it uses nothing from outside itself but the platform's globals.
 import runWasmExec from 'cognito-wasm:wasm-exec';
 import { createOverlay } from './overlay';
 import { runtimeExited, toPlainError, unknownError, wasmLoadError } from '../errors';

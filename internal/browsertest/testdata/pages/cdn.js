@@ -1,5 +1,6 @@
-// After <script src="<CDN origin>/dist/cognito-wasm.js"> (cdn_test.go): the
-// global CognitoWasm, its .wasm fetched from the CDN with CORS.
+// After the package was loaded from a CDN origin (cdn_test.go) as the global
+// CognitoWasm (the script tag, or the ES module's namespace put there); its
+// .wasm is fetched from the CDN with CORS.
 const out = document.getElementById('result');
 try {
   const config = await (await fetch('/config.json')).json();
