@@ -9,8 +9,8 @@ import (
 
 // TestStrictCSP loads the ES module from a page under the policy the READMEs
 // recommend (default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
-// connect-src 'self' <Cognito>): the runtime must run in the package's worker
-// file, which worker-src (falling back to script-src 'self') allows, and
+// worker-src 'self'; connect-src 'self' <Cognito>), and the same without
+// worker-src: the runtime must run in the package's worker file, and
 // configure() must say so. With every Worker forbidden it runs on the page.
 func TestStrictCSP(t *testing.T) {
 	for _, tc := range []struct {
@@ -20,6 +20,7 @@ func TestStrictCSP(t *testing.T) {
 		wasmFetchedByPage int
 	}{
 		{"documented", "worker", 1, 0},
+		{"no-worker-src", "worker", 1, 0},
 		{"no-worker", "page", 0, 1},
 	} {
 		t.Run(tc.policy, func(t *testing.T) {

@@ -25,17 +25,17 @@ var pages embed.FS
 // no inline script, no eval, no blob: workers.
 const strictCSP = "script-src 'self' 'wasm-unsafe-eval'"
 
-// documentedCSP is the policy README.md and js/README.md recommend, with the
-// emulator as the Cognito origin: the runtime runs in the package's worker file.
-func documentedCSP() string {
-	return "default-src 'self'; " + strictCSP + "; connect-src 'self' " + cognitoURL
-}
-
-// cspPolicies are the policies the csp-* pages can ask for with ?csp=<name>.
+// cspPolicies are the policies the csp-* pages can ask for with ?csp=<name>;
+// the emulator stands for Cognito's origin.
 var cspPolicies = map[string]func() string{
-	"documented": documentedCSP,
+	// The policy README.md and js/README.md recommend.
+	"documented": func() string {
+		return "default-src 'self'; " + strictCSP + "; worker-src 'self'; connect-src 'self' " + cognitoURL
+	},
+	// The same without worker-src: script-src applies to Workers.
+	"no-worker-src": func() string { return "default-src 'self'; " + strictCSP + "; connect-src 'self' " + cognitoURL },
 	// No Worker of any kind: the runtime must run on the page.
-	"no-worker": func() string { return documentedCSP() + "; worker-src 'none'" },
+	"no-worker": func() string { return "default-src 'self'; " + strictCSP + "; worker-src 'none'; connect-src 'self' " + cognitoURL },
 }
 
 // siteHandler serves the test pages:
