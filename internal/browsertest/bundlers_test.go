@@ -193,16 +193,7 @@ func checkConsumer(t *testing.T, origin string) {
 	tb.do(navigate(origin + "/signed-in"))
 	tb.storeToken(token)
 	q := url.Values{"pool": {emulator.DemoPoolID}, "client": {emulator.DemoClientID}, "endpoint": {cognitoURL}}
-	tb.do(navigate(origin+"/?"+q.Encode()), chromedp.WaitReady(chromedp.CSS(`#result[data-done]`)))
-	var r consumerResult
-	tb.eval(`return JSON.parse(document.getElementById('result').textContent)`, &r)
-	if r.Error != "" {
-		t.Fatalf("the app failed: %s", r.Error)
-	}
-	checkListed(t, r)
-	if r.Runtime != "worker" {
-		t.Errorf("configure() resolved with runtime %q, want worker", r.Runtime)
-	}
+	tb.checkResult(origin+"/?"+q.Encode(), "worker")
 	workers := tb.workerURLs()
 	if len(workers) != 1 || !strings.HasPrefix(workers[0], origin+"/") {
 		t.Errorf("workers %q, want one started from a file of %s (the package's worker file, not a blob:)", workers, origin)
@@ -211,6 +202,23 @@ func checkConsumer(t *testing.T, origin string) {
 	tb.eval(wasmFetchedByPageJS, &inPage)
 	if inPage != 0 {
 		t.Errorf("the page fetched the .wasm %d times, want 0 (the worker does)", inPage)
+	}
+}
+
+// checkResult opens the page at url, waits for its #result (a consumerResult)
+// and checks that it listed the demo user's passkeys and devices with the
+// runtime running where want says.
+func (tb *tab) checkResult(url, want string) {
+	tb.t.Helper()
+	tb.do(navigate(url), chromedp.WaitReady(chromedp.CSS(`#result[data-done]`)))
+	var r consumerResult
+	tb.eval(`return JSON.parse(document.getElementById('result').textContent)`, &r)
+	if r.Error != "" {
+		tb.t.Fatalf("the page failed: %s", r.Error)
+	}
+	checkListed(tb.t, r)
+	if r.Runtime != want {
+		tb.t.Errorf("configure() resolved with runtime %q, want %q", r.Runtime, want)
 	}
 }
 

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/chromedp/chromedp"
 )
 
 // TestCDN loads the package from another origin, a CDN that sends
@@ -60,16 +58,7 @@ func checkCDN(t *testing.T, load string) {
 
 	tb := newTab(t)
 	tb.storeAmplifyTokensAt(page.URL)
-	tb.do(navigate(page.URL+"/"), chromedp.WaitReady(chromedp.CSS(`#result[data-done]`)))
-	var r consumerResult
-	tb.eval(`return JSON.parse(document.getElementById('result').textContent)`, &r)
-	if r.Error != "" {
-		t.Fatalf("page failed: %s", r.Error)
-	}
-	checkListed(t, r)
-	if r.Runtime != "worker" {
-		t.Errorf("configure() resolved with runtime %q, want worker", r.Runtime)
-	}
+	tb.checkResult(page.URL+"/", "worker")
 	if workers := tb.workerURLs(); len(workers) != 1 || !strings.HasPrefix(workers[0], "blob:"+page.URL+"/") {
 		t.Errorf("workers %q, want one blob: Worker of %s", workers, page.URL)
 	}

@@ -3,8 +3,6 @@ package browsertest
 import (
 	"strings"
 	"testing"
-
-	"github.com/chromedp/chromedp"
 )
 
 // TestStrictCSP loads the ES module from a page under the policy the READMEs
@@ -27,16 +25,7 @@ func TestStrictCSP(t *testing.T) {
 			resetEmulator(t)
 			tb := newTab(t)
 			tb.storeAmplifyTokens()
-			tb.do(navigate(site+"/pages/csp-page.html?csp="+tc.policy), chromedp.WaitReady(chromedp.CSS(`#result[data-done]`)))
-			var r consumerResult
-			tb.eval(`return JSON.parse(document.getElementById('result').textContent)`, &r)
-			if r.Error != "" {
-				t.Fatalf("page failed: %s", r.Error)
-			}
-			checkListed(t, r)
-			if r.Runtime != tc.runtime {
-				t.Errorf("configure() resolved with runtime %q, want %q", r.Runtime, tc.runtime)
-			}
+			tb.checkResult(site+"/pages/csp-page.html?csp="+tc.policy, tc.runtime)
 			workers := tb.workerURLs()
 			if len(workers) != tc.workers || (tc.workers == 1 && workers[0] != site+"/dist/cognito-wasm-worker.js") {
 				t.Errorf("workers %q, want %d (%s/dist/cognito-wasm-worker.js)", workers, tc.workers, site)

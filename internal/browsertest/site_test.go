@@ -35,7 +35,9 @@ var cspPolicies = map[string]func() string{
 	// The same without worker-src: script-src applies to Workers.
 	"no-worker-src": func() string { return "default-src 'self'; " + strictCSP + "; connect-src 'self' " + cognitoURL },
 	// No Worker of any kind: the runtime must run on the page.
-	"no-worker": func() string { return "default-src 'self'; " + strictCSP + "; worker-src 'none'; connect-src 'self' " + cognitoURL },
+	"no-worker": func() string {
+		return "default-src 'self'; " + strictCSP + "; worker-src 'none'; connect-src 'self' " + cognitoURL
+	},
 }
 
 // siteHandler serves the test pages:

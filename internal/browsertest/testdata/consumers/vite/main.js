@@ -1,3 +1,0 @@
-import { run } from '../shared/app.js';
-
-run(document.getElementById('result'));
