@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -13,19 +14,24 @@ import (
 // Access-Control-Allow-Origin: *, with a script tag (dist/cognito-wasm.js) and
 // as an ES module (dist/index.mjs). A Worker cannot be started from another
 // origin's file, so the runtime runs in a blob: Worker, and the .wasm comes
-// from the CDN (a CORS fetch), found beside the script.
+// from the CDN (a CORS fetch), found beside the script. The same script tag
+// from the page's own origin starts the worker file beside it.
 func TestCDN(t *testing.T) {
-	for _, tc := range []struct{ name, load string }{
-		{"script tag", `<script src="%s/dist/cognito-wasm.js"></script>`},
-		{"module", `<script type="module">import * as cw from "%s/dist/index.mjs"; globalThis.CognitoWasm = cw;</script>`},
+	for _, tc := range []struct {
+		name, load string
+		fromCDN    bool
+	}{
+		{"script tag", `<script src="{cdn}/dist/cognito-wasm.js"></script>`, true},
+		{"module", `<script type="module">import * as cw from "{cdn}/dist/index.mjs"; globalThis.CognitoWasm = cw;</script>`, true},
+		{"same-origin script tag", `<script src="/dist/cognito-wasm.js"></script>`, false},
 	} {
-		t.Run(tc.name, func(t *testing.T) { checkCDN(t, tc.load) })
+		t.Run(tc.name, func(t *testing.T) { checkCDN(t, tc.load, tc.fromCDN) })
 	}
 }
 
-// checkCDN serves a page that loads the package with load (its %s is the
-// CDN's origin), then runs testdata/pages/cdn.js.
-func checkCDN(t *testing.T, load string) {
+// checkCDN serves a page that loads the package with load ({cdn} stands for
+// the CDN's origin), then runs testdata/pages/cdn.js.
+func checkCDN(t *testing.T, load string, fromCDN bool) {
 	resetEmulator(t)
 	var (
 		mu        sync.Mutex
@@ -52,19 +58,23 @@ func checkCDN(t *testing.T, load string) {
 		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>cognito-wasm from a CDN</title>
 %s
 <script type="module" src="/pages/cdn.js"></script></head>
-<body><pre id="result"></pre></body></html>`, fmt.Sprintf(load, cdn.URL))
+<body><pre id="result"></pre></body></html>`, strings.ReplaceAll(load, "{cdn}", cdn.URL))
 	}))
 	defer page.Close()
 
 	tb := newTab(t)
 	tb.storeAmplifyTokensAt(page.URL)
 	tb.checkResult(page.URL+"/", "worker")
-	if workers := tb.workerURLs(); len(workers) != 1 || !strings.HasPrefix(workers[0], "blob:"+page.URL+"/") {
-		t.Errorf("workers %q, want one blob: Worker of %s", workers, page.URL)
+	wantWorker, wantWasmFrom := page.URL+"/dist/cognito-wasm-worker.js", []string(nil)
+	if fromCDN {
+		wantWorker, wantWasmFrom = "blob:"+page.URL+"/", []string{page.URL}
+	}
+	if workers := tb.workerURLs(); len(workers) != 1 || !strings.HasPrefix(workers[0], wantWorker) {
+		t.Errorf("workers %q, want one: %s", workers, wantWorker)
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(wasmFrom) != 1 || wasmFrom[0] != page.URL {
-		t.Errorf("the CDN was asked for the .wasm with Origin %q, want once from %s (a CORS fetch)", wasmFrom, page.URL)
+	if !slices.Equal(wasmFrom, wantWasmFrom) {
+		t.Errorf("the CDN was asked for the .wasm with Origin %q, want %q (once from the page: a CORS fetch)", wasmFrom, wantWasmFrom)
 	}
 }
