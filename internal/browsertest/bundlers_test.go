@@ -45,7 +45,8 @@ var bundlerApps = []struct{ name, script, out string }{
 // demo user's passkeys and devices with the runtime in the package's own
 // module worker (not a blob: one, not the page).
 func TestBundlers(t *testing.T) {
-	t.Parallel() // it builds for a while; the other parallel tests run meanwhile
+	// Not parallel: the builds take both cores for a while, and TestLoad's
+	// 1,000 concurrent calls (30 s each at most) must not starve beside them.
 	npm, err := exec.LookPath("npm")
 	if err != nil {
 		t.Fatalf("npm is needed (Debian package npm): %v", err)

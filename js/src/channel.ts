@@ -64,10 +64,10 @@ export class Channel {
     this.ready = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
     this.ready.catch(() => {}); // observed through configure(); never unhandled here
     this.readyState = { resolve, reject, settled: false };
-    // The worker file first: it needs only worker-src 'self' (or script-src
-    // 'self') and a bundler emits it; then a blob: Worker (a script tag from
-    // another origin, which may not start a Worker from its own origin); then
-    // the page.
+    // The worker file first: a bundler emits it, and a CSP needs only
+    // worker-src 'self' (or script-src 'self') for it; then a blob: Worker (the
+    // package loaded from a CDN: a page may not start another origin's file as
+    // a Worker); then the page.
     this.openers = [
       ...(useWorker && workerFile ? [{ mode: 'worker' as const, open: () => this.openWorker(workerFile) }] : []),
       ...(useWorker ? [{ mode: 'worker' as const, open: () => this.openBlobWorker() }] : []),
