@@ -63,4 +63,5 @@ bench: test-deps build
 	$(GO) run ./internal/bench
 
 clean:
-	rm -rf js/dist js/node_modules js/*.tgz bench-results test-artifacts
+	rm -rf js/dist js/node_modules js/*.tgz js/LICENSE bench-results test-artifacts
+	cd internal/browsertest/testdata/consumers && rm -rf node_modules */dist next/.next next/out parcel/.parcel-cache
