@@ -79,14 +79,15 @@ func New(pages, dist fs.FS, cfg Config, opts ...Option) http.Handler {
 
 // CSP is the page's Content-Security-Policy for a Cognito endpoint: the
 // policy js/README.md recommends for Worker mode (script-src 'self'
-// 'wasm-unsafe-eval'; worker-src blob:), and connections only to the page's
-// own origin (config.json, the .wasm) and the endpoint's origin.
+// 'wasm-unsafe-eval'; worker-src 'self' for the loader's worker file), and
+// connections only to the page's own origin (config.json, the .wasm) and the
+// endpoint's origin.
 func CSP(endpoint string) string {
 	connect := "'self'"
 	if u, err := url.Parse(endpoint); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
 		connect += " " + u.Scheme + "://" + u.Host
 	}
-	return "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src blob:; connect-src " + connect +
+	return "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src " + connect +
 		"; img-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 }
 

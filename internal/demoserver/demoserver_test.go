@@ -193,7 +193,7 @@ func TestHostCheck(t *testing.T) {
 func TestCSPHeader(t *testing.T) {
 	pages, dist := testFS()
 	h := New(pages, dist, Config{UserPoolEndpoint: "http://127.0.0.1:9229/"})
-	want := "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src blob:; connect-src 'self' http://127.0.0.1:9229; " +
+	want := "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self' http://127.0.0.1:9229; " +
 		"img-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 	for _, path := range []string{"/", "/app.js", "/config.json", "/dist/cognito-wasm.wasm", "/nope"} {
 		if got := get(t, h, "GET", path, nil).header.Get("Content-Security-Policy"); got != want {
