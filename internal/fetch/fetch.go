@@ -18,6 +18,8 @@ import (
 	"strconv"
 
 	"github.com/hack-pad/safejs"
+
+	"github.com/cognito-wasm/cognito-wasm/internal/jsbridge"
 )
 
 // Client sends requests with fetch. The zero value is ready to use and safe
@@ -272,61 +274,29 @@ func bytesFromArrayBuffer(g safejs.Value, buf safejs.Value) ([]byte, error) {
 	return data, nil
 }
 
-type settled struct {
-	v   safejs.Value
-	err error
-}
-
-// await waits for promise from a goroutine. When ctx ends first it calls
-// abort and still waits for the promise to settle (an aborted fetch rejects
-// at once) so that the two callbacks are released only after their last
-// possible call; see go.dev/issue/57098.
+// await waits for promise from a goroutine through jsbridge.Settle, the
+// one Promise bridge. When ctx ends first it calls abort: the aborted fetch
+// or body read then rejects, and Settle releases its callbacks only then,
+// after their last possible call (go.dev/issue/57098).
 func await(ctx context.Context, promise safejs.Value, abort func()) (safejs.Value, error) {
-	ch := make(chan settled, 1)
-	onFulfilled, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-		ch <- settled{v: arg0(args)}
-		return nil
-	})
-	if err != nil {
-		return safejs.Value{}, err
-	}
-	defer onFulfilled.Release()
-	onRejected, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-		ch <- settled{err: networkError(arg0(args))}
-		return nil
-	})
-	if err != nil {
-		return safejs.Value{}, err
-	}
-	defer onRejected.Release()
-	if _, err := promise.Call("then", onFulfilled, onRejected); err != nil {
-		return safejs.Value{}, fmt.Errorf("fetch: awaiting a promise: %w", err)
-	}
-	select {
-	case r := <-ch:
-		if r.err != nil && ctx.Err() != nil {
-			// Aborted from elsewhere while we were being scheduled.
-			return safejs.Value{}, ctx.Err()
-		}
-		return r.v, r.err
-	case <-ctx.Done():
+	v, reason, rejected, err := jsbridge.Settle(ctx, safejs.Unsafe(promise))
+	switch {
+	case err != nil:
 		abort()
-		<-ch
 		return safejs.Value{}, ctx.Err()
+	case rejected && ctx.Err() != nil:
+		// Aborted from elsewhere while we were being scheduled.
+		return safejs.Value{}, ctx.Err()
+	case rejected:
+		return safejs.Value{}, networkError(safejs.Safe(reason))
 	}
-}
-
-func arg0(args []safejs.Value) safejs.Value {
-	if len(args) == 0 {
-		return safejs.Undefined()
-	}
-	return args[0]
+	return safejs.Safe(v), nil
 }
 
 // networkError describes a rejected fetch or body read. Node puts the real
 // reason (ECONNREFUSED, ...) in error.cause; browsers keep it to themselves.
 func networkError(reason safejs.Value) *NetworkError {
-	e := &NetworkError{Name: "Error", Message: describe(reason)}
+	e := &NetworkError{Name: "Error", Message: jsbridge.Describe(safejs.Unsafe(reason))}
 	if reason.Type() == safejs.TypeObject {
 		if n, err := reason.Get("name"); err == nil && n.Type() == safejs.TypeString {
 			e.Name, _ = n.String()
@@ -335,24 +305,8 @@ func networkError(reason safejs.Value) *NetworkError {
 			e.Message, _ = m.String()
 		}
 		if cause, err := reason.Get("cause"); err == nil && !cause.IsUndefined() && !cause.IsNull() {
-			e.Message += ": " + describe(cause)
+			e.Message += ": " + jsbridge.Describe(safejs.Unsafe(cause))
 		}
 	}
 	return e
-}
-
-// describe is String(v) in JS, without throwing.
-func describe(v safejs.Value) string {
-	if v.Type() == safejs.TypeString {
-		s, _ := v.String()
-		return s
-	}
-	str, err := safejs.Global().Get("String")
-	if err == nil {
-		if s, err := str.Invoke(v); err == nil {
-			out, _ := s.String()
-			return out
-		}
-	}
-	return v.Type().String()
 }
