@@ -15,7 +15,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
+	"syscall/js"
 
 	"github.com/hack-pad/safejs"
 
@@ -51,17 +54,49 @@ var hopByHop = map[string]bool{
 	"Trailer": true, "Proxy-Connection": true,
 }
 
+// The constructors and functions Do uses, looked up once on the global Go
+// was given (the loader's overlay, or Node's global).
+var (
+	jsGlobal          = js.Global()
+	jsAbortController = jsGlobal.Get("AbortController")
+	jsArray           = jsGlobal.Get("Array")
+	jsObject          = jsGlobal.Get("Object")
+	jsPromise         = jsGlobal.Get("Promise")
+	jsUint8Array      = jsGlobal.Get("Uint8Array")
+	jsURLSearchParams = jsGlobal.Get("URLSearchParams")
+	// readArrayBuffer(response) is response.arrayBuffer(): Response's own
+	// method bound to Function.prototype.call, so that the body read can be
+	// chained onto fetch's promise without a Go callback in between.
+	readArrayBuffer = readArrayBufferFunc()
+)
+
+func readArrayBufferFunc() js.Value {
+	resp := jsGlobal.Get("Response")
+	if resp.Type() != js.TypeFunction {
+		return js.Undefined()
+	}
+	call := jsGlobal.Get("Function").Get("prototype").Get("call")
+	return call.Call("bind", resp.Get("prototype").Get("arrayBuffer"))
+}
+
 // Do sends req with fetch and returns the whole response. The request's
 // context aborts the fetch (cancel and deadline) through an AbortController.
 //
 // The body is read completely here, with arrayBuffer(), rather than
 // streamed: Cognito answers are small JSON documents that the SDK reads
-// whole anyway; one Promise instead of one per chunk; no reader left open
-// if a caller forgets Close; and, most of all, a connection lost or aborted
-// mid-body then fails Do itself, where the SDK classifies it as a retryable
-// transport error instead of a deserialization failure.
+// whole anyway; no reader left open if a caller forgets Close; and, most of
+// all, a connection lost or aborted mid-body then fails Do itself, where the
+// SDK classifies it as a retryable transport error instead of a
+// deserialization failure.
 //
-// Do blocks its goroutine on Promises; it must not be called from inside a
+// Each crossing between Go and JS costs, and each JS value Go keeps gets a
+// finalizer, so Do makes few: the request headers go over as one string
+// (URLSearchParams parses it, and fetch takes it as its header list), the
+// response and its body come back through one Promise
+// (Promise.all([response, response.arrayBuffer()])), and the response
+// headers come back as one string (URLSearchParams of the Headers).
+//
+// Do blocks its goroutine on a Promise; it must not be called from inside a
 // js.FuncOf callback (the SDK always calls it from a goroutine).
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
@@ -73,44 +108,42 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 
-	g := safejs.Global()
-	fetchFn, err := g.Get("fetch")
-	if err != nil || fetchFn.Type() != safejs.TypeFunction {
+	fetchFn := jsGlobal.Get("fetch")
+	if fetchFn.Type() != js.TypeFunction {
 		return nil, errors.New("fetch: no global fetch function in this JavaScript environment")
 	}
-	abortCtl, err := construct(g, "AbortController")
-	if err != nil {
-		return nil, err
+	if jsAbortController.Type() != js.TypeFunction || readArrayBuffer.Type() != js.TypeFunction {
+		return nil, errors.New("fetch: no AbortController or Response in this JavaScript environment")
 	}
-	opts, err := buildOptions(g, req, body, abortCtl)
-	if err != nil {
-		return nil, err
+	abortCtl := jsAbortController.New()
+	abort := func() { abortCtl.Call("abort") }
+	opts := jsObject.New()
+	opts.Set("method", req.Method)
+	opts.Set("headers", jsURLSearchParams.New(encodeHeader(req.Header)))
+	opts.Set("signal", abortCtl.Get("signal"))
+	if len(body) > 0 {
+		arr := jsUint8Array.New(len(body))
+		js.CopyBytesToJS(arr, body)
+		opts.Set("body", arr)
 	}
-	abort := func() { _, _ = abortCtl.Call("abort") }
 
 	// Invoke, not Call on the global: this = undefined, so fetch keeps
 	// working when the loader hands Go a scoped overlay as its global.
-	promise, err := fetchFn.Invoke(req.URL.String(), opts)
+	promise, err := safejs.Safe(fetchFn).Invoke(req.URL.String(), opts)
 	if err != nil {
 		return nil, fmt.Errorf("fetch: calling fetch: %w", err)
 	}
-	resp, err := await(ctx, promise, abort)
+	p := safejs.Unsafe(promise)
+	both := jsPromise.Call("all", jsArray.Call("of", p, p.Call("then", readArrayBuffer)))
+	result, err := await(ctx, both, abort)
 	if err != nil {
 		return nil, err
 	}
-	out, err := newResponse(req, resp)
+	out, err := newResponse(req, result.Index(0))
 	if err != nil {
 		return nil, err
 	}
-	bufPromise, err := resp.Call("arrayBuffer")
-	if err != nil {
-		return nil, fmt.Errorf("fetch: reading the response body: %w", err)
-	}
-	buf, err := await(ctx, bufPromise, abort)
-	if err != nil {
-		return nil, err
-	}
-	data, err := bytesFromArrayBuffer(g, buf)
+	data, err := bytesFromArrayBuffer(result.Index(1))
 	if err != nil {
 		return nil, err
 	}
@@ -133,67 +166,33 @@ func readBody(req *http.Request) ([]byte, error) {
 	return b, nil
 }
 
-func construct(g safejs.Value, name string, args ...any) (safejs.Value, error) {
-	ctor, err := g.Get(name)
-	if err == nil && ctor.Type() == safejs.TypeFunction {
-		var v safejs.Value
-		if v, err = ctor.New(args...); err == nil {
-			return v, nil
-		}
-	}
-	return safejs.Value{}, fmt.Errorf("fetch: cannot create a %s in this JavaScript environment: %v", name, err)
-}
-
-func buildOptions(g safejs.Value, req *http.Request, body []byte, abortCtl safejs.Value) (safejs.Value, error) {
-	opts, err := construct(g, "Object")
-	if err != nil {
-		return opts, err
-	}
-	headers, err := construct(g, "Headers")
-	if err != nil {
-		return opts, err
-	}
-	for key, values := range req.Header {
+// encodeHeader is h as application/x-www-form-urlencoded pairs, in which
+// form URLSearchParams parses it back into the same names and values (and
+// fetch takes a URLSearchParams as its header list: an iterable of pairs).
+// Headers fetch owns are left out.
+func encodeHeader(h http.Header) string {
+	var b strings.Builder
+	for key, values := range h {
 		if hopByHop[http.CanonicalHeaderKey(key)] {
 			continue
 		}
+		k := url.QueryEscape(key)
 		for _, v := range values {
-			if _, err := headers.Call("append", key, v); err != nil {
-				return opts, fmt.Errorf("fetch: header %s: %w", key, err)
+			if b.Len() > 0 {
+				b.WriteByte('&')
 			}
+			b.WriteString(k)
+			b.WriteByte('=')
+			b.WriteString(url.QueryEscape(v))
 		}
 	}
-	signal, err := abortCtl.Get("signal")
-	if err != nil {
-		return opts, err
-	}
-	set := map[string]any{"method": req.Method, "headers": headers, "signal": signal}
-	if len(body) > 0 {
-		arr, err := construct(g, "Uint8Array", len(body))
-		if err != nil {
-			return opts, err
-		}
-		if _, err := safejs.CopyBytesToJS(arr, body); err != nil {
-			return opts, fmt.Errorf("fetch: copying the request body: %w", err)
-		}
-		set["body"] = arr
-	}
-	for k, v := range set {
-		if err := opts.Set(k, v); err != nil {
-			return opts, err
-		}
-	}
-	return opts, nil
+	return b.String()
 }
 
-func newResponse(req *http.Request, resp safejs.Value) (*http.Response, error) {
-	statusV, err := resp.Get("status")
-	if err != nil {
-		return nil, err
-	}
-	status, err := statusV.Int()
-	if err != nil {
-		return nil, fmt.Errorf("fetch: response status: %w", err)
+func newResponse(req *http.Request, resp js.Value) (*http.Response, error) {
+	status := resp.Get("status")
+	if status.Type() != js.TypeNumber {
+		return nil, errors.New("fetch: the response has no status")
 	}
 	header, err := responseHeader(resp)
 	if err != nil {
@@ -204,9 +203,10 @@ func newResponse(req *http.Request, resp safejs.Value) (*http.Response, error) {
 	uncompressed := header.Get("Content-Encoding") != ""
 	header.Del("Content-Encoding")
 	header.Del("Content-Length")
+	code := status.Int()
 	return &http.Response{
-		Status:       strconv.Itoa(status) + " " + http.StatusText(status),
-		StatusCode:   status,
+		Status:       strconv.Itoa(code) + " " + http.StatusText(code),
+		StatusCode:   code,
 		Proto:        "HTTP/1.1",
 		ProtoMajor:   1,
 		ProtoMinor:   1,
@@ -217,58 +217,26 @@ func newResponse(req *http.Request, resp safejs.Value) (*http.Response, error) {
 }
 
 // responseHeader copies the headers fetch exposes (for a cross-origin
-// answer: the safelisted ones and Access-Control-Expose-Headers).
-func responseHeader(resp safejs.Value) (http.Header, error) {
-	h, err := resp.Get("headers")
-	if err != nil {
-		return nil, err
-	}
-	it, err := h.Call("entries")
+// answer: the safelisted ones and Access-Control-Expose-Headers), read in
+// one string: new URLSearchParams(headers).toString().
+func responseHeader(resp js.Value) (http.Header, error) {
+	pairs, err := url.ParseQuery(jsURLSearchParams.New(resp.Get("headers")).Call("toString").String())
 	if err != nil {
 		return nil, fmt.Errorf("fetch: response headers: %w", err)
 	}
-	header := http.Header{}
-	for {
-		next, err := it.Call("next")
-		if err != nil {
-			return nil, fmt.Errorf("fetch: response headers: %w", err)
+	header := make(http.Header, len(pairs))
+	for k, vs := range pairs {
+		for _, v := range vs {
+			header.Add(k, v)
 		}
-		done, _ := next.Get("done")
-		if d, _ := done.Truthy(); d {
-			return header, nil
-		}
-		pair, _ := next.Get("value")
-		k, errK := index(pair, 0)
-		v, errV := index(pair, 1)
-		if errK != nil || errV != nil {
-			return nil, errors.New("fetch: malformed response header entry")
-		}
-		header.Add(k, v)
 	}
+	return header, nil
 }
 
-func index(v safejs.Value, i int) (string, error) {
-	e, err := v.Index(i)
-	if err != nil {
-		return "", err
-	}
-	if e.Type() != safejs.TypeString {
-		return "", errors.New("not a string")
-	}
-	return e.String()
-}
-
-func bytesFromArrayBuffer(g safejs.Value, buf safejs.Value) ([]byte, error) {
-	arr, err := construct(g, "Uint8Array", buf)
-	if err != nil {
-		return nil, err
-	}
-	n, err := arr.Length()
-	if err != nil {
-		return nil, err
-	}
-	data := make([]byte, n)
-	if _, err := safejs.CopyBytesToGo(data, arr); err != nil {
+func bytesFromArrayBuffer(buf js.Value) ([]byte, error) {
+	arr := jsUint8Array.New(buf)
+	data := make([]byte, arr.Length())
+	if _, err := safejs.CopyBytesToGo(data, safejs.Safe(arr)); err != nil {
 		return nil, fmt.Errorf("fetch: copying the response body: %w", err)
 	}
 	return data, nil
@@ -278,19 +246,19 @@ func bytesFromArrayBuffer(g safejs.Value, buf safejs.Value) ([]byte, error) {
 // one Promise bridge. When ctx ends first it calls abort: the aborted fetch
 // or body read then rejects, and Settle releases its callbacks only then,
 // after their last possible call (go.dev/issue/57098).
-func await(ctx context.Context, promise safejs.Value, abort func()) (safejs.Value, error) {
-	v, reason, rejected, err := jsbridge.Settle(ctx, safejs.Unsafe(promise))
+func await(ctx context.Context, promise js.Value, abort func()) (js.Value, error) {
+	v, reason, rejected, err := jsbridge.Settle(ctx, promise)
 	switch {
 	case err != nil:
 		abort()
-		return safejs.Value{}, ctx.Err()
+		return js.Value{}, ctx.Err()
 	case rejected && ctx.Err() != nil:
 		// Aborted from elsewhere while we were being scheduled.
-		return safejs.Value{}, ctx.Err()
+		return js.Value{}, ctx.Err()
 	case rejected:
-		return safejs.Value{}, networkError(safejs.Safe(reason))
+		return js.Value{}, networkError(safejs.Safe(reason))
 	}
-	return safejs.Safe(v), nil
+	return v, nil
 }
 
 // networkError describes a rejected fetch or body read. Node puts the real
