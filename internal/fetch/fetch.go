@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall/js"
 
 	"github.com/hack-pad/safejs"
@@ -54,30 +55,35 @@ var hopByHop = map[string]bool{
 	"Trailer": true, "Proxy-Connection": true,
 }
 
-// The constructors and functions Do uses, looked up once on the global Go
-// was given (the loader's overlay, or Node's global).
-var (
-	jsGlobal          = js.Global()
-	jsAbortController = jsGlobal.Get("AbortController")
-	jsArray           = jsGlobal.Get("Array")
-	jsObject          = jsGlobal.Get("Object")
-	jsPromise         = jsGlobal.Get("Promise")
-	jsUint8Array      = jsGlobal.Get("Uint8Array")
-	jsURLSearchParams = jsGlobal.Get("URLSearchParams")
+// jsAPI is what Do uses from the global Go was given (the loader's overlay,
+// or Node's global), looked up on the first request rather than at start-up
+// (Node loads its fetch implementation on first access).
+type jsAPI struct {
+	abortController, array, object, promise, uint8Array, urlSearchParams js.Value
 	// readArrayBuffer(response) is response.arrayBuffer(): Response's own
 	// method bound to Function.prototype.call, so that the body read can be
 	// chained onto fetch's promise without a Go callback in between.
-	readArrayBuffer = readArrayBufferFunc()
-)
-
-func readArrayBufferFunc() js.Value {
-	resp := jsGlobal.Get("Response")
-	if resp.Type() != js.TypeFunction {
-		return js.Undefined()
-	}
-	call := jsGlobal.Get("Function").Get("prototype").Get("call")
-	return call.Call("bind", resp.Get("prototype").Get("arrayBuffer"))
+	readArrayBuffer js.Value
 }
+
+var lookUp = sync.OnceValues(func() (*jsAPI, error) {
+	g := js.Global()
+	a := &jsAPI{
+		abortController: g.Get("AbortController"),
+		array:           g.Get("Array"),
+		object:          g.Get("Object"),
+		promise:         g.Get("Promise"),
+		uint8Array:      g.Get("Uint8Array"),
+		urlSearchParams: g.Get("URLSearchParams"),
+	}
+	resp := g.Get("Response")
+	if a.abortController.Type() != js.TypeFunction || a.urlSearchParams.Type() != js.TypeFunction || resp.Type() != js.TypeFunction {
+		return nil, errors.New("fetch: no AbortController, URLSearchParams or Response in this JavaScript environment")
+	}
+	call := g.Get("Function").Get("prototype").Get("call")
+	a.readArrayBuffer = call.Call("bind", resp.Get("prototype").Get("arrayBuffer"))
+	return a, nil
+})
 
 // Do sends req with fetch and returns the whole response. The request's
 // context aborts the fetch (cancel and deadline) through an AbortController.
@@ -108,21 +114,22 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 
-	fetchFn := jsGlobal.Get("fetch")
+	fetchFn := js.Global().Get("fetch")
 	if fetchFn.Type() != js.TypeFunction {
 		return nil, errors.New("fetch: no global fetch function in this JavaScript environment")
 	}
-	if jsAbortController.Type() != js.TypeFunction || readArrayBuffer.Type() != js.TypeFunction {
-		return nil, errors.New("fetch: no AbortController or Response in this JavaScript environment")
+	j, err := lookUp()
+	if err != nil {
+		return nil, err
 	}
-	abortCtl := jsAbortController.New()
+	abortCtl := j.abortController.New()
 	abort := func() { abortCtl.Call("abort") }
-	opts := jsObject.New()
+	opts := j.object.New()
 	opts.Set("method", req.Method)
-	opts.Set("headers", jsURLSearchParams.New(encodeHeader(req.Header)))
+	opts.Set("headers", j.urlSearchParams.New(encodeHeader(req.Header)))
 	opts.Set("signal", abortCtl.Get("signal"))
 	if len(body) > 0 {
-		arr := jsUint8Array.New(len(body))
+		arr := j.uint8Array.New(len(body))
 		js.CopyBytesToJS(arr, body)
 		opts.Set("body", arr)
 	}
@@ -134,16 +141,16 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("fetch: calling fetch: %w", err)
 	}
 	p := safejs.Unsafe(promise)
-	both := jsPromise.Call("all", jsArray.Call("of", p, p.Call("then", readArrayBuffer)))
+	both := j.promise.Call("all", j.array.Call("of", p, p.Call("then", j.readArrayBuffer)))
 	result, err := await(ctx, both, abort)
 	if err != nil {
 		return nil, err
 	}
-	out, err := newResponse(req, result.Index(0))
+	out, err := newResponse(req, result.Index(0), j)
 	if err != nil {
 		return nil, err
 	}
-	data, err := bytesFromArrayBuffer(result.Index(1))
+	data, err := bytesFromArrayBuffer(result.Index(1), j)
 	if err != nil {
 		return nil, err
 	}
@@ -189,12 +196,12 @@ func encodeHeader(h http.Header) string {
 	return b.String()
 }
 
-func newResponse(req *http.Request, resp js.Value) (*http.Response, error) {
+func newResponse(req *http.Request, resp js.Value, j *jsAPI) (*http.Response, error) {
 	status := resp.Get("status")
 	if status.Type() != js.TypeNumber {
 		return nil, errors.New("fetch: the response has no status")
 	}
-	header, err := responseHeader(resp)
+	header, err := responseHeader(resp, j)
 	if err != nil {
 		return nil, err
 	}
@@ -219,8 +226,8 @@ func newResponse(req *http.Request, resp js.Value) (*http.Response, error) {
 // responseHeader copies the headers fetch exposes (for a cross-origin
 // answer: the safelisted ones and Access-Control-Expose-Headers), read in
 // one string: new URLSearchParams(headers).toString().
-func responseHeader(resp js.Value) (http.Header, error) {
-	pairs, err := url.ParseQuery(jsURLSearchParams.New(resp.Get("headers")).Call("toString").String())
+func responseHeader(resp js.Value, j *jsAPI) (http.Header, error) {
+	pairs, err := url.ParseQuery(j.urlSearchParams.New(resp.Get("headers")).Call("toString").String())
 	if err != nil {
 		return nil, fmt.Errorf("fetch: response headers: %w", err)
 	}
@@ -233,8 +240,8 @@ func responseHeader(resp js.Value) (http.Header, error) {
 	return header, nil
 }
 
-func bytesFromArrayBuffer(buf js.Value) ([]byte, error) {
-	arr := jsUint8Array.New(buf)
+func bytesFromArrayBuffer(buf js.Value, j *jsAPI) ([]byte, error) {
+	arr := j.uint8Array.New(buf)
 	data := make([]byte, arr.Length())
 	if _, err := safejs.CopyBytesToGo(data, safejs.Safe(arr)); err != nil {
 		return nil, fmt.Errorf("fetch: copying the response body: %w", err)
