@@ -33,10 +33,11 @@ type api struct {
 	host   js.Value
 	http   auth.HTTPClient
 	client atomic.Pointer[auth.Client] // nil until configure succeeds
+	warm   warmUp
 }
 
 func newAPI(host js.Value, httpClient auth.HTTPClient) *api {
-	return &api{host: host, http: httpClient}
+	return &api{host: host, http: httpClient, warm: warmUp{plan: warmUpPlan}}
 }
 
 // object builds {configure, call}. Their js.Funcs live as long as the
@@ -111,7 +112,13 @@ func (a *api) call(method, input, signal js.Value) js.Value {
 		// The work may hand the call's signal on to the host (the WebAuthn
 		// ceremony is cancelled by it on the main thread).
 		return func(ctx context.Context) (js.Value, error) {
-			return fn(context.WithValue(ctx, signalKey{}, signal))
+			a.warm.callStarted()
+			defer a.warm.callEnded()
+			v, err := fn(context.WithValue(ctx, signalKey{}, signal))
+			if err == nil {
+				a.warm.afterResult()
+			}
+			return v, err
 		}, nil
 	})
 }

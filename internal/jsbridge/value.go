@@ -136,7 +136,7 @@ func FromJSError(v js.Value) error {
 			return &auth.Error{Name: name, Message: message, RecoverySuggestion: stringProp(v, "recoverySuggestion")}
 		}
 	}
-	return auth.Unknown(errors.New("rejected with " + describe(v)))
+	return auth.Unknown(errors.New("rejected with " + Describe(v)))
 }
 
 func stringProp(v js.Value, name string) string {
@@ -147,8 +147,8 @@ func stringProp(v js.Value, name string) string {
 	return p.String()
 }
 
-// describe is String(v), or its type when String throws.
-func describe(v js.Value) (s string) {
+// Describe is String(v), or its type when String throws.
+func Describe(v js.Value) (s string) {
 	defer func() {
 		if recover() != nil {
 			s = typeOf(v)
