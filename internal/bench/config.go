@@ -1,0 +1,99 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Config is what one benchmark run does.
+type Config struct {
+	Calls      int       `json:"calls"`      // per-call latency samples per operation
+	MemCalls   int       `json:"memCalls"`   // calls before the memory reading
+	Runs       int       `json:"runs"`       // cold runs (fresh profile each) per client
+	WarmVisits int       `json:"warmVisits"` // warm visits after each cold one
+	TraceRuns  int       `json:"traceRuns"`  // extra traced cold runs per client (longest task)
+	Warmup     int       `json:"warmup"`     // untimed calls before the per-call samples
+	Clients    []string  `json:"clients"`
+	Chromium   string    `json:"chromium"`
+	DistDir    string    `json:"-"`
+	TraceDir   string    `json:"-"` // if set, the traced runs' raw traces go here
+	Log        io.Writer `json:"-"`
+}
+
+func (c *Config) defaults() {
+	if c.Calls <= 0 {
+		c.Calls = 200
+	}
+	if c.MemCalls <= 0 {
+		c.MemCalls = 10000
+	}
+	if c.Runs <= 0 {
+		c.Runs = 5
+	}
+	if c.WarmVisits <= 0 {
+		c.WarmVisits = 3
+	}
+	if c.TraceRuns <= 0 {
+		c.TraceRuns = 3
+	}
+	if c.Warmup <= 0 {
+		c.Warmup = 10
+	}
+	if c.Chromium == "" {
+		c.Chromium = "/usr/bin/chromium"
+	}
+	if len(c.Clients) == 0 {
+		for _, cl := range clients {
+			c.Clients = append(c.Clients, cl.Name)
+		}
+	}
+	if c.Log == nil {
+		c.Log = io.Discard
+	}
+}
+
+// distFiles are what the bench pages load from js/dist.
+var distFiles = []string{"cognito-wasm.js", "cognito-wasm.wasm"}
+
+// moduleRoot returns the directory of the go.mod above the working
+// directory, so the bench runs from the repo root (make bench) and from its
+// own directory (go test).
+func moduleRoot() (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		if filepath.Dir(dir) == dir {
+			return "", fmt.Errorf("no go.mod above %s", wd)
+		}
+	}
+}
+
+// findDist returns js/dist of the module.
+func findDist() (string, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, "js", "dist"), nil
+}
+
+func checkDist(dir string) error {
+	var missing []string
+	for _, f := range distFiles {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			missing = append(missing, f)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%s lacks %s: run `make build` first", dir, strings.Join(missing, ", "))
+	}
+	return nil
+}
