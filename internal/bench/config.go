@@ -6,21 +6,35 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Config is what one benchmark run does.
 type Config struct {
-	Calls      int       `json:"calls"`      // per-call latency samples per operation
-	MemCalls   int       `json:"memCalls"`   // calls before the memory reading
-	Runs       int       `json:"runs"`       // cold runs (fresh profile each) per client
-	WarmVisits int       `json:"warmVisits"` // warm visits after each cold one
-	TraceRuns  int       `json:"traceRuns"`  // extra traced cold runs per client (longest task)
-	Warmup     int       `json:"warmup"`     // untimed calls before the per-call samples
-	Clients    []string  `json:"clients"`
-	Chromium   string    `json:"chromium"`
-	DistDir    string    `json:"-"`
-	TraceDir   string    `json:"-"` // if set, the traced runs' raw traces go here
-	Log        io.Writer `json:"-"`
+	Calls      int      `json:"calls"`      // per-call latency samples per operation
+	MemCalls   int      `json:"memCalls"`   // calls before the memory reading
+	Runs       int      `json:"runs"`       // cold runs (fresh profile each) per client
+	WarmVisits int      `json:"warmVisits"` // warm visits after each cold one
+	TraceRuns  int      `json:"traceRuns"`  // extra traced cold runs per client (longest task)
+	Warmup     int      `json:"warmup"`     // untimed calls before the per-call samples
+	Clients    []string `json:"clients"`
+	// Latency, when > 0, adds a pass with every emulator answer delayed
+	// by it (roundTrip), with its own run and call counts.
+	Latency      time.Duration `json:"-"`
+	LatencyRuns  int           `json:"latencyRuns"`
+	LatencyCalls int           `json:"latencyCalls"`
+	// SettleQuiet: after the cold and the first warm visit the tab stays
+	// open until the profile's code cache has not changed for this long
+	// (settleCodeCache), at most SettleMax.
+	SettleQuiet time.Duration `json:"-"`
+	SettleMax   time.Duration `json:"-"`
+	// For the report: Latency and SettleQuiet in ms.
+	LatencyMs     float64   `json:"latencyMs"`
+	SettleQuietMs float64   `json:"settleQuietMs"`
+	Chromium      string    `json:"chromium"`
+	DistDir       string    `json:"-"`
+	TraceDir      string    `json:"-"` // if set, the traced runs' raw traces go here
+	Log           io.Writer `json:"-"`
 }
 
 func (c *Config) defaults() {
@@ -42,6 +56,20 @@ func (c *Config) defaults() {
 	if c.Warmup <= 0 {
 		c.Warmup = 10
 	}
+	if c.LatencyRuns <= 0 {
+		c.LatencyRuns = 3
+	}
+	if c.LatencyCalls <= 0 {
+		c.LatencyCalls = 50
+	}
+	if c.SettleQuiet <= 0 {
+		c.SettleQuiet = 5 * time.Second
+	}
+	if c.SettleMax <= 0 {
+		c.SettleMax = 30 * time.Second
+	}
+	c.LatencyMs = float64(c.Latency) / float64(time.Millisecond)
+	c.SettleQuietMs = float64(c.SettleQuiet) / float64(time.Millisecond)
 	if c.Chromium == "" {
 		c.Chromium = "/usr/bin/chromium"
 	}

@@ -11,17 +11,29 @@ import (
 // loadSamples collects the load times of every client over the runs.
 type loadSamples struct {
 	cold, coldReady, warm, warmReady, warm2 map[string][]float64
+	// Code cache bytes after the cold and the first warm visit settled.
+	wasmCacheCold, wasmCache2nd, jsCacheCold map[string][]float64
 }
 
 func newLoadSamples() *loadSamples {
 	return &loadSamples{
 		cold: map[string][]float64{}, coldReady: map[string][]float64{},
 		warm: map[string][]float64{}, warmReady: map[string][]float64{}, warm2: map[string][]float64{},
+		wasmCacheCold: map[string][]float64{}, wasmCache2nd: map[string][]float64{}, jsCacheCold: map[string][]float64{},
 	}
 }
 
 // add records visit number visit (0: cold) of client name.
 func (s *loadSamples) add(name string, v *visitResult, visit int) {
+	if cc := v.CodeCache; cc != nil {
+		switch visit {
+		case 0:
+			s.wasmCacheCold[name] = append(s.wasmCacheCold[name], float64(cc.WasmBytes))
+			s.jsCacheCold[name] = append(s.jsCacheCold[name], float64(cc.JSBytes))
+		case 1:
+			s.wasmCache2nd[name] = append(s.wasmCache2nd[name], float64(cc.WasmBytes))
+		}
+	}
 	if visit == 0 {
 		s.cold[name] = append(s.cold[name], v.First)
 		s.coldReady[name] = append(s.coldReady[name], v.Configured)
@@ -38,6 +50,8 @@ func (s *loadSamples) summarizeInto(results map[string]*ClientResult) {
 	for name, cr := range results {
 		cr.Cold, cr.ColdReady = summarize(s.cold[name]), summarize(s.coldReady[name])
 		cr.Warm, cr.WarmReady, cr.Warm2nd = summarize(s.warm[name]), summarize(s.warmReady[name]), summarize(s.warm2[name])
+		cr.WasmCodeCacheCold, cr.WasmCodeCache2nd = summarize(s.wasmCacheCold[name]), summarize(s.wasmCache2nd[name])
+		cr.JSCodeCacheCold = summarize(s.jsCacheCold[name])
 	}
 }
 
@@ -64,7 +78,10 @@ func (r *runner) loads(ctx context.Context) error {
 }
 
 // loadRun is one run of one client: a fresh browser, the cold visit and
-// the warm ones.
+// the warm ones, each a new navigation in a new tab of the same profile.
+// The cold and the first warm visit stay open until the code cache settles
+// (settleCodeCache), so the next visit finds what the browser caches after
+// a visit; the later warm visits close at their first result.
 func (r *runner) loadRun(ctx context.Context, cl client, run int, samples *loadSamples) error {
 	cr := r.results[cl.Name]
 	c, err := r.signedInBrowser(ctx)
@@ -73,7 +90,7 @@ func (r *runner) loadRun(ctx context.Context, cl client, run int, samples *loadS
 	}
 	defer c.close()
 	for visit := 0; visit <= r.cfg.WarmVisits; visit++ {
-		v, err := r.visit(ctx, c, cl, visitOpts{})
+		v, err := r.visit(ctx, c, cl, visitOpts{settle: visit <= 1})
 		if err != nil {
 			return fmt.Errorf("run %d visit %d: %w", run, visit, err)
 		}

@@ -24,6 +24,7 @@ type runner struct {
 	cfg     Config
 	em      *emulator.Emulator
 	emCount *requestCounter
+	emDelay *delayed // the round trip of the latency pass
 	// pageSession is the session the next client page stores (armSession).
 	pageSession *atomic.Pointer[map[string]string]
 	seed        *emulator.Seed
@@ -122,6 +123,11 @@ func (r *runner) setUp(ctx context.Context, start time.Time) error {
 	if err := r.startOrigin(ref); err != nil {
 		return err
 	}
+	t := time.Now()
+	if err := r.buildFloors(ctx); err != nil {
+		return err
+	}
+	r.logf("bench: floor programs built in %.1fs", time.Since(t).Seconds())
 	r.newReport(start, ref)
 	return nil
 }
@@ -144,7 +150,8 @@ func (r *runner) startEmulator() error {
 	}
 	r.onClose(func() { em.Close() })
 	r.em = em
-	r.emCount = &requestCounter{h: em}
+	r.emDelay = &delayed{h: em}
+	r.emCount = &requestCounter{h: r.emDelay}
 	emURL, stop, err := serve(r.emCount)
 	if err != nil {
 		return err
@@ -207,6 +214,14 @@ func (r *runner) newReport(start time.Time, ref *refclients.Result) {
 			r.rep.Versions["cognito-wasm.wasm sha256"] = hex.EncodeToString(sum[:])[:16]
 		}
 	}
+	r.rep.Clients = r.newResults()
+}
+
+// newResults makes r.results an empty result per selected client and
+// returns them in table order.
+func (r *runner) newResults() []*ClientResult {
+	r.results = map[string]*ClientResult{}
+	var out []*ClientResult
 	for _, c := range r.selected() {
 		cr := &ClientResult{
 			Name: c.Name, Label: c.Label,
@@ -214,8 +229,9 @@ func (r *runner) newReport(start time.Time, ref *refclients.Result) {
 			Assets: []AssetSize{}, LongTasksLoad: []float64{}, ColdResources: []resource{}, WarmResources: []resource{},
 		}
 		r.results[c.Name] = cr
-		r.rep.Clients = append(r.rep.Clients, cr)
+		out = append(out, cr)
 	}
+	return out
 }
 
 // runPhases runs each measurement in turn, logging its duration.
@@ -229,6 +245,7 @@ func (r *runner) runPhases(ctx context.Context) error {
 		{"traced loads", r.traces},
 		{"per-call latency", r.perCall},
 		{"memory", r.memory},
+		{fmt.Sprintf("round trip of %v: loads and per call", r.cfg.Latency), r.roundTrip},
 	}
 	for _, p := range phases {
 		t := time.Now()

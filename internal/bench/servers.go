@@ -11,11 +11,12 @@ import (
 // requestCounter counts the requests a handler gets, by method (CORS
 // preflights are OPTIONS).
 type requestCounter struct {
-	h           http.Handler
-	posts, opts atomic.Int64
+	h                  http.Handler
+	posts, opts, total atomic.Int64
 }
 
 func (c *requestCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.total.Add(1)
 	switch r.Method {
 	case http.MethodOptions:
 		c.opts.Add(1)
@@ -43,4 +44,29 @@ func serve(h http.Handler) (string, func(), error) {
 		defer cancel()
 		srv.Shutdown(ctx)
 	}, nil
+}
+
+// delayed holds every answer of h back by a settable delay before h sees
+// the request: a network round trip that localhost lacks, paid by each
+// request, CORS preflights included.
+type delayed struct {
+	h     http.Handler
+	delay atomic.Int64 // time.Duration
+	held  atomic.Int64 // requests held back so far
+}
+
+func (d *delayed) set(v time.Duration) { d.delay.Store(int64(v)) }
+
+func (d *delayed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if v := time.Duration(d.delay.Load()); v > 0 {
+		d.held.Add(1)
+		t := time.NewTimer(v)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	d.h.ServeHTTP(w, r)
 }

@@ -47,6 +47,7 @@ type visitResult struct {
 	Net        []netRequest
 	Trace      []json.RawMessage
 	Resources  []resource
+	CodeCache  *codeCache // after the visit settled (visitOpts.settle)
 	tab        *tab
 }
 
@@ -77,6 +78,7 @@ type visitOpts struct {
 	keep    bool // leave the tab open (the caller closes it)
 	network bool // collect the tab's requests (see newTab)
 	trace   bool // record a trace of the load (visitResult.Trace)
+	settle  bool // keep the page open until the code cache settles (settleCodeCache)
 }
 
 // visit opens the client's page in a new tab and waits for its first
@@ -124,6 +126,13 @@ func (r *runner) visit(ctx context.Context, c *chromium, cl client, o visitOpts)
 		if v.Trace, err = tr.stop(vctx); err != nil {
 			return nil, err
 		}
+	}
+	if o.settle {
+		cc, err := c.settleCodeCache(vctx, r.cfg.SettleQuiet, r.cfg.SettleMax)
+		if err != nil {
+			return nil, fmt.Errorf("%s: code cache: %w", cl.Name, err)
+		}
+		v.CodeCache = &cc
 	}
 	ok = true
 	return v, nil
