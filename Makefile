@@ -50,8 +50,9 @@ test-wasm:
 demo: build
 	$(GO) run ./demo
 
+# BENCHFLAGS: e.g. `make bench BENCHFLAGS='-runs 3 -latency 0'` (go run ./internal/bench -h).
 bench: build
-	$(GO) run ./internal/bench
+	$(GO) run ./internal/bench $(BENCHFLAGS)
 
 clean:
 	rm -rf js/dist js/node_modules js/*.tgz bench-results test-artifacts

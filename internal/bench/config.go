@@ -29,12 +29,15 @@ type Config struct {
 	SettleQuiet time.Duration `json:"-"`
 	SettleMax   time.Duration `json:"-"`
 	// For the report: Latency and SettleQuiet in ms.
-	LatencyMs     float64   `json:"latencyMs"`
-	SettleQuietMs float64   `json:"settleQuietMs"`
-	Chromium      string    `json:"chromium"`
-	DistDir       string    `json:"-"`
-	TraceDir      string    `json:"-"` // if set, the traced runs' raw traces go here
-	Log           io.Writer `json:"-"`
+	LatencyMs     float64 `json:"latencyMs"`
+	SettleQuietMs float64 `json:"settleQuietMs"`
+	Chromium      string  `json:"chromium"`
+	// JSFlags are V8 flags for every browser (--js-flags), for experiments
+	// such as --wasm-tiering-budget; the report's browser.flags shows them.
+	JSFlags  string    `json:"jsFlags,omitempty"`
+	DistDir  string    `json:"-"`
+	TraceDir string    `json:"-"` // if set, the traced runs' raw traces go here
+	Log      io.Writer `json:"-"`
 }
 
 func (c *Config) defaults() {

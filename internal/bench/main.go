@@ -38,6 +38,7 @@ func main() {
 	flag.IntVar(&cfg.LatencyRuns, "latency-runs", 3, "cold runs per client with -latency")
 	flag.IntVar(&cfg.LatencyCalls, "latency-calls", 50, "timed calls per operation with -latency")
 	flag.DurationVar(&cfg.SettleQuiet, "settle", 5*time.Second, "keep the cold and 2nd visit open until the code cache has not changed for this long")
+	flag.StringVar(&cfg.JSFlags, "js-flags", "", "V8 flags for every browser, e.g. --wasm-tiering-budget=20000 (an experiment: the default Chrome has none)")
 	flag.StringVar(&cfg.Chromium, "chromium", "/usr/bin/chromium", "Chromium binary")
 	flag.StringVar(&cfg.DistDir, "dist", "", "cognito-wasm's built files (default: js/dist of the module)")
 	flag.StringVar(&clientList, "clients", "", "comma-separated clients to measure (default: all): amplify,sdkv3,wasm-page,wasm-worker,floor-sdk,floor-gofetch,fetch")

@@ -245,7 +245,12 @@ func (r *runner) runPhases(ctx context.Context) error {
 		{"traced loads", r.traces},
 		{"per-call latency", r.perCall},
 		{"memory", r.memory},
-		{fmt.Sprintf("round trip of %v: loads and per call", r.cfg.Latency), r.roundTrip},
+	}
+	if r.cfg.Latency > 0 {
+		phases = append(phases, struct {
+			name string
+			run  func(context.Context) error
+		}{fmt.Sprintf("round trip of %v: loads and per call", r.cfg.Latency), r.roundTrip})
 	}
 	for _, p := range phases {
 		t := time.Now()
@@ -283,8 +288,16 @@ func (r *runner) browserInfo(ctx context.Context, c *chromium) error {
 	if err != nil {
 		return fmt.Errorf("browser version: %w", err)
 	}
-	r.rep.Browser = BrowserInfo{Product: v.Product, UserAgent: v.UserAgent, V8: v.JsVersion, Flags: chromiumFlags}
+	r.rep.Browser = BrowserInfo{Product: v.Product, UserAgent: v.UserAgent, V8: v.JsVersion, Flags: r.browserFlags()}
 	return nil
+}
+
+// browserFlags are chromiumFlags plus -js-flags, if given.
+func (r *runner) browserFlags() []string {
+	if r.cfg.JSFlags == "" {
+		return chromiumFlags
+	}
+	return append(slices.Clone(chromiumFlags), "--js-flags="+r.cfg.JSFlags)
 }
 
 // loadAvg returns the 1, 5 and 15 minute load averages ("" off Linux).

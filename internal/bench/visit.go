@@ -29,7 +29,7 @@ func (r *runner) signedInBrowser(ctx context.Context) (*chromium, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := startChromium(ctx, r.cfg.Chromium)
+	c, err := startChromium(ctx, r.cfg.Chromium, r.browserFlags())
 	if err != nil {
 		return nil, err
 	}
