@@ -41,36 +41,16 @@ type Config struct {
 }
 
 func (c *Config) defaults() {
-	if c.Calls <= 0 {
-		c.Calls = 200
-	}
-	if c.MemCalls <= 0 {
-		c.MemCalls = 10000
-	}
-	if c.Runs <= 0 {
-		c.Runs = 5
-	}
-	if c.WarmVisits <= 0 {
-		c.WarmVisits = 3
-	}
-	if c.TraceRuns <= 0 {
-		c.TraceRuns = 3
-	}
-	if c.Warmup <= 0 {
-		c.Warmup = 10
-	}
-	if c.LatencyRuns <= 0 {
-		c.LatencyRuns = 3
-	}
-	if c.LatencyCalls <= 0 {
-		c.LatencyCalls = 50
-	}
-	if c.SettleQuiet <= 0 {
-		c.SettleQuiet = 5 * time.Second
-	}
-	if c.SettleMax <= 0 {
-		c.SettleMax = 30 * time.Second
-	}
+	orDefault(&c.Calls, 200)
+	orDefault(&c.MemCalls, 10000)
+	orDefault(&c.Runs, 5)
+	orDefault(&c.WarmVisits, 3)
+	orDefault(&c.TraceRuns, 3)
+	orDefault(&c.Warmup, 10)
+	orDefault(&c.LatencyRuns, 3)
+	orDefault(&c.LatencyCalls, 50)
+	orDefault(&c.SettleQuiet, 5*time.Second)
+	orDefault(&c.SettleMax, 30*time.Second)
 	c.LatencyMs = float64(c.Latency) / float64(time.Millisecond)
 	c.SettleQuietMs = float64(c.SettleQuiet) / float64(time.Millisecond)
 	if c.Chromium == "" {
@@ -83,6 +63,13 @@ func (c *Config) defaults() {
 	}
 	if c.Log == nil {
 		c.Log = io.Discard
+	}
+}
+
+// orDefault sets *p to v unless it is positive.
+func orDefault[T int | time.Duration](p *T, v T) {
+	if *p <= 0 {
+		*p = v
 	}
 }
 
