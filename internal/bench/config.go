@@ -34,10 +34,13 @@ type Config struct {
 	Chromium      string  `json:"chromium"`
 	// JSFlags are V8 flags for every browser (--js-flags), for experiments
 	// such as --wasm-tiering-budget; the report's browser.flags shows them.
-	JSFlags  string    `json:"jsFlags,omitempty"`
-	DistDir  string    `json:"-"`
-	TraceDir string    `json:"-"` // if set, the traced runs' raw traces go here
-	Log      io.Writer `json:"-"`
+	JSFlags string `json:"jsFlags,omitempty"`
+	// BeforeWasm is an earlier build of cognito-wasm.wasm, measured as the
+	// client wasm-before beside the current one in the same run.
+	BeforeWasm string    `json:"beforeWasm,omitempty"`
+	DistDir    string    `json:"-"`
+	TraceDir   string    `json:"-"` // if set, the traced runs' raw traces go here
+	Log        io.Writer `json:"-"`
 }
 
 func (c *Config) defaults() {
@@ -58,7 +61,9 @@ func (c *Config) defaults() {
 	}
 	if len(c.Clients) == 0 {
 		for _, cl := range clients {
-			c.Clients = append(c.Clients, cl.Name)
+			if !cl.Before || c.BeforeWasm != "" {
+				c.Clients = append(c.Clients, cl.Name)
+			}
 		}
 	}
 	if c.Log == nil {

@@ -51,20 +51,43 @@ func (r *runner) buildFloors(ctx context.Context) error {
 			"build", "-modfile", modfile, "-trimpath", "-ldflags=-s -w", "-o", out, "./internal/bench/floor/"+c.Program); err != nil {
 			return fmt.Errorf("floor program %s: %w", c.Program, err)
 		}
-		raw, err := os.ReadFile(out)
-		if err != nil {
-			return err
-		}
-		gz, br, err := compressed(raw)
-		if err != nil {
+		if err := r.addWasm(c.WasmURL, out); err != nil {
 			return fmt.Errorf("floor program %s: %w", c.Program, err)
 		}
-		a, err := newAsset(c.WasmURL, raw, gz, br)
-		if err != nil {
-			return err
-		}
-		r.org.add(a)
 	}
+	return nil
+}
+
+// addBefore serves Config.BeforeWasm for the wasm-before client.
+func (r *runner) addBefore() error {
+	for _, c := range r.selected() {
+		if c.Before {
+			if err := r.addWasm(c.WasmURL, r.cfg.BeforeWasm); err != nil {
+				return fmt.Errorf("-before: %w", err)
+			}
+			sum := sha256.Sum256(r.org.asset(c.WasmURL).raw)
+			r.rep.Versions["cognito-wasm.wasm before sha256"] = hex.EncodeToString(sum[:])[:16]
+		}
+	}
+	return nil
+}
+
+// addWasm serves the wasm file at path under urlPath, compressed as
+// js/dist's is.
+func (r *runner) addWasm(urlPath, path string) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	gz, br, err := compressed(raw)
+	if err != nil {
+		return err
+	}
+	a, err := newAsset(urlPath, raw, gz, br)
+	if err != nil {
+		return err
+	}
+	r.org.add(a)
 	return nil
 }
 

@@ -30,6 +30,10 @@ type client struct {
 	// WasmURL.
 	Program string
 	WasmURL string
+	// Before marks the client that runs an earlier cognito-wasm.wasm
+	// (Config.BeforeWasm) in page mode, beside the current one: measured
+	// only when that file is given.
+	Before bool
 }
 
 var (
@@ -43,6 +47,8 @@ var clients = []client{
 	{Name: "sdkv3", Label: "AWS SDK JS v3", Lib: "sdk", Scripts: []string{"/ref/sdkv3-calls.js"}},
 	{Name: "wasm-page", Label: "cognito-wasm (page)", Lib: "wasm", Scripts: []string{"/dist/cognito-wasm.js"}, Worker: &no},
 	{Name: "wasm-worker", Label: "cognito-wasm (worker)", Lib: "wasm", Scripts: []string{"/dist/cognito-wasm.js"}, Worker: &yes},
+	{Name: "wasm-before", Label: "cognito-wasm before (page)", Lib: "wasm", Scripts: []string{"/dist/cognito-wasm.js"}, Worker: &no,
+		WasmURL: "/before/cognito-wasm.wasm", Before: true},
 	{Name: "floor-sdk", Label: "floor: Go SDK + fetch", Lib: "wasm", Scripts: []string{"/dist/cognito-wasm.js"}, Worker: &no,
 		Program: "sdk", WasmURL: "/floor/sdk.wasm"},
 	{Name: "floor-gofetch", Label: "floor: Go + fetch", Lib: "wasm", Scripts: []string{"/dist/cognito-wasm.js"}, Worker: &no,

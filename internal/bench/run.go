@@ -81,6 +81,9 @@ func checkConfig(cfg *Config) error {
 			return fmt.Errorf("unknown client %q", name)
 		}
 	}
+	if slices.Contains(cfg.Clients, "wasm-before") && cfg.BeforeWasm == "" {
+		return errors.New("the wasm-before client needs -before FILE (an earlier cognito-wasm.wasm)")
+	}
 	if !slices.Contains(cfg.Clients, "amplify") {
 		return errors.New("the amplify client is the baseline of every ratio: keep it in -clients")
 	}
@@ -110,8 +113,8 @@ func needsDist(names []string) bool {
 	})
 }
 
-// setUp builds the reference clients, starts the emulator and the origin
-// and creates the report.
+// setUp builds the reference clients, starts the emulator and the origin,
+// creates the report and adds the floor programs and -before to the origin.
 func (r *runner) setUp(ctx context.Context, start time.Time) error {
 	ref, err := r.buildRefClients(ctx)
 	if err != nil {
@@ -123,13 +126,13 @@ func (r *runner) setUp(ctx context.Context, start time.Time) error {
 	if err := r.startOrigin(ref); err != nil {
 		return err
 	}
+	r.newReport(start, ref)
 	t := time.Now()
 	if err := r.buildFloors(ctx); err != nil {
 		return err
 	}
 	r.logf("bench: floor programs built in %.1fs", time.Since(t).Seconds())
-	r.newReport(start, ref)
-	return nil
+	return r.addBefore()
 }
 
 func (r *runner) buildRefClients(ctx context.Context) (*refclients.Result, error) {
