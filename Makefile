@@ -59,8 +59,9 @@ test-wasm:
 demo: build
 	$(GO) run ./demo
 
+# BENCHFLAGS: e.g. `make bench BENCHFLAGS='-runs 3 -latency 0'` (go run ./internal/bench -h).
 bench: test-deps build
-	$(GO) run ./internal/bench
+	$(GO) run ./internal/bench $(BENCHFLAGS)
 
 clean:
 	rm -rf js/dist js/node_modules js/*.tgz js/LICENSE bench-results test-artifacts
