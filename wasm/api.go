@@ -133,7 +133,7 @@ func callSignal(ctx context.Context) js.Value {
 type hostTokens struct{ host js.Value }
 
 func (h hostTokens) Token(ctx context.Context, forceRefresh bool) (string, error) {
-	v, err := callHost(ctx, h.host, "getToken", forceRefresh) // main checked it is a function
+	v, err := callHost(ctx, h.host, "getToken", forceRefresh)
 	if err != nil {
 		return "", err
 	}

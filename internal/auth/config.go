@@ -14,24 +14,23 @@ import (
 	"github.com/cognito-wasm/cognito-wasm/internal/model"
 )
 
-// DefaultTimeout bounds a whole call: token lookup, every attempt and the
-// back-off between them. Amplify has no such bound; without one a request
-// that never answers would leave the caller's Promise pending forever.
-const DefaultTimeout = 30 * time.Second
+// CallTimeout bounds a whole call: token lookup, every attempt and the
+// back-off between them (a caller's earlier deadline still wins). Amplify
+// has no such bound; without one a request that never answers would leave
+// the caller's Promise pending forever.
+const CallTimeout = 30 * time.Second
 
 // Config is what configure() receives.
 type Config struct {
 	UserPoolID string // "<region>_<id>", e.g. "us-east-1_AbC123"
 	ClientID   string // the app client id
 	Endpoint   string // optional; default https://cognito-idp.<region>.amazonaws.com/
-	Timeout    time.Duration
 }
 
 // resolved is a validated Config.
 type resolved struct {
 	region   string
 	endpoint string
-	timeout  time.Duration
 }
 
 // resolve validates c the way Amplify reads Auth.Cognito: the region is the
@@ -43,10 +42,7 @@ func (c Config) resolve() (resolved, error) {
 	if err := checkConfigValue("userPoolClientId", "ClientIdType", c.ClientID); err != nil {
 		return resolved{}, err
 	}
-	r := resolved{region: c.UserPoolID[:strings.IndexByte(c.UserPoolID, '_')], timeout: c.Timeout}
-	if r.timeout <= 0 {
-		r.timeout = DefaultTimeout
-	}
+	r := resolved{region: c.UserPoolID[:strings.IndexByte(c.UserPoolID, '_')]}
 	if c.Endpoint == "" {
 		r.endpoint = defaultEndpoint(r.region)
 		return r, nil
