@@ -38,7 +38,7 @@ func (c *Client) AssociateWebAuthnCredential(ctx context.Context) error {
 	}
 
 	// The ceremony waits for the user, so only the caller's signal and the
-	// options' own timeout bound it, not the per-request timeout.
+	// options' own timeout bound it, not CallTimeout.
 	if c.creator == nil {
 		return PasskeyError(NamePasskeyNotSupported, nil)
 	}

@@ -95,11 +95,15 @@ var errTimeout = fmt.Errorf("cognito-wasm: the call took longer than its timeout
 // (its stack validates in, then asks for the token: validate.go), and once
 // more with a refreshed token when Cognito says the token expired; every
 // failure becomes an *Error without the tokens of the call in it.
-func call[In, Out any](ctx context.Context, c *Client, op func(context.Context, *In, ...func(*cip.Options)) (*Out, error), in *In) (*Out, error) {
+//
+// In and Out are the SDK's pointer types, so that all operations share one
+// instantiation of call.
+func call[In, Out any](ctx context.Context, c *Client, op func(context.Context, In, ...func(*cip.Options)) (Out, error), in In) (Out, error) {
+	var none Out
 	ctx, cancel := context.WithTimeoutCause(ctx, CallTimeout, errTimeout)
 	defer cancel()
 	if ctx.Err() != nil { // aborted before it started: not even a token lookup
-		return nil, fromContext(ctx)
+		return none, fromContext(ctx)
 	}
 	s := &callTokens{}
 	ctx = context.WithValue(ctx, callTokensKey{}, s)
@@ -112,9 +116,9 @@ func call[In, Out any](ctx context.Context, c *Client, op func(context.Context, 
 		return out, nil
 	}
 	if ctx.Err() != nil {
-		return nil, redact(fromContext(ctx), s.handedOut...)
+		return none, redact(fromContext(ctx), s.handedOut...)
 	}
-	return nil, redact(fromSDK(err), s.handedOut...)
+	return none, redact(fromSDK(err), s.handedOut...)
 }
 
 // callTokens is what one call's checkInput needs to know about tokens:

@@ -1,7 +1,9 @@
 // Package auth is the Cognito side of cognito-wasm: configuration, the SDK
-// client, one file per operation (validate → token → one SDK call → map to
-// Amplify's shape) and the single mapping of failures to Amplify's AuthError.
-// It is plain Go: the same code runs natively in tests and in the wasm module.
+// client, one file per operation (Amplify's input → the SDK input → one SDK
+// call, whose stack validates that input against the model and adds the
+// token (validate.go) → Amplify's shape) and the single mapping of failures
+// to Amplify's AuthError. It is plain Go: the same code runs natively in
+// tests and in the wasm module.
 package auth
 
 import (
@@ -14,10 +16,11 @@ import (
 	"github.com/cognito-wasm/cognito-wasm/internal/model"
 )
 
-// CallTimeout bounds a whole call: token lookup, every attempt and the
-// back-off between them (a caller's earlier deadline still wins). Amplify
-// has no such bound; without one a request that never answers would leave
-// the caller's Promise pending forever.
+// CallTimeout bounds each Cognito operation of a call (its token lookup,
+// every attempt and the back-off between them) and each read or clear of
+// the device metadata; a caller's earlier deadline still wins. Amplify has
+// no such bound; without one a request that never answers would leave the
+// caller's Promise pending forever.
 const CallTimeout = 30 * time.Second
 
 // Config is what configure() receives.

@@ -14,8 +14,9 @@ import (
 	"github.com/cognito-wasm/cognito-wasm/internal/model"
 )
 
-// Error is Amplify's AuthError as data. Every failure of this package is an
-// *Error; the JS bridge turns it into the plain object the loader rethrows.
+// Error is Amplify's AuthError as data. Every failure of an operation or of
+// a configuration is an *Error; the JS bridge turns it into the plain object
+// the loader rethrows.
 type Error struct {
 	Name               string // Cognito's error code, or one of the local names below
 	Message            string
