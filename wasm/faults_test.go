@@ -65,7 +65,7 @@ type faultCase struct {
 // retried is how many attempts the SDK's retryer makes (internal/auth).
 const retried = 3
 
-// shortTimeout stands in for auth.CallTimeout (30 s): both are a deadline
+// shortTimeout stands in for auth's callTimeout (30 s): both are a deadline
 // on the call's context, and a caller's earlier one wins.
 const shortTimeout = time.Second
 

@@ -38,7 +38,7 @@ func (c *Client) AssociateWebAuthnCredential(ctx context.Context) error {
 	}
 
 	// The ceremony waits for the user, so only the caller's signal and the
-	// options' own timeout bound it, not CallTimeout.
+	// options' own timeout bound it, not callTimeout.
 	if c.creator == nil {
 		return PasskeyError(NamePasskeyNotSupported, nil)
 	}

@@ -23,14 +23,6 @@ type TokenSource interface {
 	Token(ctx context.Context, forceRefresh bool) (string, error)
 }
 
-// TokenFunc adapts a function to TokenSource.
-type TokenFunc func(ctx context.Context, forceRefresh bool) (string, error)
-
-// Token calls f.
-func (f TokenFunc) Token(ctx context.Context, forceRefresh bool) (string, error) {
-	return f(ctx, forceRefresh)
-}
-
 // HTTPClient is what the SDK sends requests with: the fetch transport in
 // the wasm module, a net/http client in native tests.
 type HTTPClient = cip.HTTPClient
@@ -100,7 +92,7 @@ var errTimeout = fmt.Errorf("cognito-wasm: the call took longer than its timeout
 // instantiation of call.
 func call[In, Out any](ctx context.Context, c *Client, op func(context.Context, In, ...func(*cip.Options)) (Out, error), in In) (Out, error) {
 	var none Out
-	ctx, cancel := context.WithTimeoutCause(ctx, CallTimeout, errTimeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, callTimeout, errTimeout)
 	defer cancel()
 	if ctx.Err() != nil { // aborted before it started: not even a token lookup
 		return none, fromContext(ctx)

@@ -16,12 +16,12 @@ import (
 	"github.com/cognito-wasm/cognito-wasm/internal/model"
 )
 
-// CallTimeout bounds each Cognito operation of a call (its token lookup,
+// callTimeout bounds each Cognito operation of a call (its token lookup,
 // every attempt and the back-off between them) and each read or clear of
 // the device metadata; a caller's earlier deadline still wins. Amplify has
 // no such bound; without one a request that never answers would leave the
 // caller's Promise pending forever.
-const CallTimeout = 30 * time.Second
+const callTimeout = 30 * time.Second
 
 // Config is what configure() receives.
 type Config struct {

@@ -473,7 +473,7 @@ func TestTimeout(t *testing.T) {
 }
 
 // TestCallTimeout checks that a call without a deadline of its own runs
-// under CallTimeout: the token source sees the call's deadline.
+// under callTimeout: the token source sees the call's deadline.
 func TestCallTimeout(t *testing.T) {
 	env := newTestEnv(t)
 	tok := env.signIn(t, emulator.DemoUsername).AccessToken
@@ -487,7 +487,7 @@ func TestCallTimeout(t *testing.T) {
 	if _, err := c.ListDevices(context.Background(), ListDevicesInput{}); err != nil {
 		t.Fatal(err)
 	}
-	if left <= 0 || left > CallTimeout {
-		t.Errorf("the token source saw %v left of the call, want a deadline within %v", left, CallTimeout)
+	if left <= 0 || left > callTimeout {
+		t.Errorf("the token source saw %v left of the call, want a deadline within %v", left, callTimeout)
 	}
 }
