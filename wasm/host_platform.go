@@ -21,17 +21,7 @@ import (
 type hostDevices struct{ host js.Value }
 
 func (h hostDevices) DeviceKey(ctx context.Context) (string, error) {
-	v, err := callHost(ctx, h.host, "getDeviceKey")
-	if err != nil {
-		return "", err
-	}
-	switch v.Type() {
-	case js.TypeString:
-		return v.String(), nil
-	case js.TypeNull, js.TypeUndefined:
-		return "", nil // no current device
-	}
-	return "", auth.Unknown(fmt.Errorf("host.getDeviceKey resolved to a %s, not a string or null", v.Type()))
+	return callHostString(ctx, h.host, "getDeviceKey") // "": no current device
 }
 
 func (h hostDevices) ClearDeviceMetadata(ctx context.Context) error {
@@ -70,4 +60,20 @@ func callHost(ctx context.Context, host js.Value, method string, args ...any) (j
 		return js.Undefined(), jsbridge.FromJSError(jsError(err))
 	}
 	return jsbridge.Await(ctx, safejs.Unsafe(p))
+}
+
+// callHostString is callHost for a method that resolves to a string or
+// null (then "").
+func callHostString(ctx context.Context, host js.Value, method string, args ...any) (string, error) {
+	v, err := callHost(ctx, host, method, args...)
+	if err != nil {
+		return "", err
+	}
+	switch v.Type() {
+	case js.TypeString:
+		return v.String(), nil
+	case js.TypeNull, js.TypeUndefined:
+		return "", nil
+	}
+	return "", auth.Unknown(fmt.Errorf("host.%s resolved to a %s, not a string or null", method, v.Type()))
 }

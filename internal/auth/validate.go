@@ -23,29 +23,36 @@ func (c *Client) addCheckInput(stack *middleware.Stack) error {
 	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("cognito-wasm.CheckInput", c.checkInput), middleware.Before)
 }
 
-// checkInput validates the operation's input against the model (without
-// its access token), then asks for the token, writes it into the input and
-// validates it, without ever echoing it.
 func (c *Client) checkInput(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-	op := middleware.GetOperationName(ctx)
-	members, token, err := inputMembers(in.Parameters)
-	if err != nil {
-		return middleware.InitializeOutput{}, middleware.Metadata{}, Unknown(err)
-	}
-	if e := validate(op, members, ""); e != nil {
+	if e := c.prepareInput(ctx, middleware.GetOperationName(ctx), in.Parameters); e != nil {
 		return middleware.InitializeOutput{}, middleware.Metadata{}, e
 	}
-	if token != nil {
-		t, e := c.accessToken(ctx)
-		if e != nil {
-			return middleware.InitializeOutput{}, middleware.Metadata{}, e
-		}
-		if e := validate(op, members, t); e != nil {
-			return middleware.InitializeOutput{}, middleware.Metadata{}, redact(e, t)
-		}
-		*token = &t
-	}
 	return next.HandleInitialize(ctx, in)
+}
+
+// prepareInput validates the input of op against the model (without its
+// access token), then asks for the token, validates it without ever
+// echoing it, and writes it into the input.
+func (c *Client) prepareInput(ctx context.Context, op string, params any) *Error {
+	members, token, err := inputMembers(params)
+	if err != nil {
+		return Unknown(err)
+	}
+	if e := validate(op, members, ""); e != nil {
+		return e
+	}
+	if token == nil {
+		return nil
+	}
+	t, e := c.accessToken(ctx)
+	if e != nil {
+		return e
+	}
+	if e := validate(op, members, t); e != nil {
+		return redact(e, t)
+	}
+	*token = &t
+	return nil
 }
 
 // inputMembers is an SDK input as the model's members (AccessToken left
