@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync/atomic"
 	"syscall/js"
 
@@ -140,17 +139,7 @@ func callSignal(ctx context.Context) js.Value {
 type hostTokens struct{ host js.Value }
 
 func (h hostTokens) Token(ctx context.Context, forceRefresh bool) (string, error) {
-	v, err := callHost(ctx, h.host, "getToken", forceRefresh) // main checked it is a function
-	if err != nil {
-		return "", err
-	}
-	switch v.Type() {
-	case js.TypeString:
-		return v.String(), nil
-	case js.TypeUndefined, js.TypeNull:
-		return "", nil
-	}
-	return "", auth.Unknown(fmt.Errorf("host.getToken resolved to a %s, not a string or null", v.Type()))
+	return callHostString(ctx, h.host, "getToken", forceRefresh)
 }
 
 // jsError recovers the thrown JS value behind a safejs error.

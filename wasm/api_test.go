@@ -46,6 +46,13 @@ func TestStart(t *testing.T) {
 	if !jsGlobal.Get("__notAHost").IsUndefined() {
 		t.Error("start left the key on the global")
 	}
+	// A host that lacks one method is a broken build, not "no current device".
+	jsGlobal.Set("__partHost", eval(`{register() {}, getToken: async () => null, clearDeviceMetadata: async () => {},
+		createCredential: async () => ({})}`))
+	err := start([]string{"cognito-wasm", "__partHost"}, jsGlobal)
+	if err == nil || !strings.Contains(err.Error(), "getDeviceKey") {
+		t.Errorf("start with a host lacking getDeviceKey: %v, want an error naming it", err)
+	}
 }
 
 func TestCallBeforeConfigure(t *testing.T) {

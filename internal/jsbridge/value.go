@@ -68,7 +68,7 @@ func Record(m map[string]string) js.Value {
 
 // Await waits, from a goroutine, for v (a Promise or a plain value) to
 // settle. A rejection becomes an *auth.Error via FromJSError. When ctx ends
-// first Await returns at once with ctx's error.
+// first Await returns at once with ctx's cause.
 func Await(ctx context.Context, v js.Value) (js.Value, error) {
 	value, reason, rejected, err := Settle(ctx, v)
 	switch {
