@@ -23,6 +23,14 @@ type TokenSource interface {
 	Token(ctx context.Context, forceRefresh bool) (string, error)
 }
 
+// TokenFunc adapts a function to TokenSource (the wasm module's warm-up, tests).
+type TokenFunc func(ctx context.Context, forceRefresh bool) (string, error)
+
+// Token calls f.
+func (f TokenFunc) Token(ctx context.Context, forceRefresh bool) (string, error) {
+	return f(ctx, forceRefresh)
+}
+
 // HTTPClient is what the SDK sends requests with: the fetch transport in
 // the wasm module, a net/http client in native tests.
 type HTTPClient = cip.HTTPClient

@@ -17,14 +17,6 @@ type doFunc func(*http.Request) (*http.Response, error)
 
 func (f doFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
 
-// TokenFunc adapts a function to TokenSource.
-type TokenFunc func(ctx context.Context, forceRefresh bool) (string, error)
-
-// Token calls f.
-func (f TokenFunc) Token(ctx context.Context, forceRefresh bool) (string, error) {
-	return f(ctx, forceRefresh)
-}
-
 func staticToken(token string) TokenSource {
 	return TokenFunc(func(context.Context, bool) (string, error) { return token, nil })
 }
