@@ -20,10 +20,9 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/cognito-wasm/cognito-wasm/internal/browsertest/engine"
 	"github.com/cognito-wasm/cognito-wasm/internal/emulator"
 )
-
-const chromiumPath = "/usr/bin/chromium"
 
 var (
 	repoRoot  string          // the module root
@@ -38,7 +37,8 @@ var (
 
 // TestMain starts one headless Chromium for the whole package; every test opens
 // its own tab in its own browser context (separate storage), which keeps the
-// run fast and the tests independent.
+// run fast and the tests independent. Firefox and WebKit start on first use,
+// once each (see engines_test.go).
 func TestMain(m *testing.M) {
 	os.Exit(runMain(m))
 }
@@ -54,8 +54,9 @@ func runMain(m *testing.M) int {
 	}
 	distDir = filepath.Join(repoRoot, "js", "dist")
 	artifacts = filepath.Join(repoRoot, "test-artifacts")
-	if _, err := os.Stat(chromiumPath); err != nil {
-		return fail("Chromium is required at %s (Debian package chromium; `make deps` installs it): %v", chromiumPath, err)
+	chromiumPath, err := engine.FindChrome()
+	if err != nil {
+		return fail("%v", err)
 	}
 	for _, f := range []string{"index.mjs", "cognito-wasm.js", "index.d.ts", "cognito-wasm.wasm"} {
 		if _, err := os.Stat(filepath.Join(distDir, f)); err != nil {
@@ -109,9 +110,10 @@ func runMain(m *testing.M) int {
 	site = siteSrv.URL
 
 	code := m.Run()
-	// Close the browser before the profile directory goes.
+	// Close the browsers before the profile directory goes.
 	cancel()
 	cancelAlloc()
+	closeEngines()
 	return code
 }
 
@@ -224,6 +226,12 @@ func (tb *tab) onEvent(ev any) {
 			tb.logs = append(tb.logs, fmt.Sprintf("%s: %s (%s)", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL))
 		}
 	}
+}
+
+// open loads url in the tab.
+func (tb *tab) open(url string) {
+	tb.t.Helper()
+	tb.do(navigate(url))
 }
 
 // do runs actions and fails the test on error.
