@@ -32,14 +32,15 @@ const wasmFetchedByPageJS = `return performance.getEntriesByType('resource').fil
 
 // TestScriptTag loads dist/cognito-wasm.js with a plain <script> tag, lets the
 // page's inline code configure it against the emulator, then exercises every
-// call, in both modes.
+// call, in both modes, in every engine.
 func TestScriptTag(t *testing.T) {
-	for _, mode := range modes {
+	for _, mode := range engineModes() {
 		t.Run(mode.name, func(t *testing.T) {
 			resetEmulator(t)
-			tb := newTab(t)
-			tb.storeAmplifyTokens()
-			tb.do(navigate(site+"/pages/script.html"+mode.query), chromedp.WaitReady(chromedp.CSS(`body[data-state]`)))
+			tb := mode.engine.newPage(t)
+			storeAmplifyTokensIn(t, tb, site)
+			tb.open(site + "/pages/script.html" + mode.query)
+			tb.waitFor(`document.body.dataset.state !== undefined`)
 			var state map[string]string
 			tb.eval(`return { ...document.body.dataset }`, &state)
 			if state["state"] != "ready" {
@@ -53,7 +54,9 @@ func TestScriptTag(t *testing.T) {
 			if inPage != mode.wasmFetchedByPage {
 				t.Errorf("the page fetched the .wasm %d times, want %d (mode %s)", inPage, mode.wasmFetchedByPage, mode.name)
 			}
-			tb.screenshot("script-tag-" + mode.name)
+			if tab, ok := tb.(*tab); ok {
+				tab.screenshot("script-tag-" + mode.mode)
+			}
 			checkAPI(t, tb, `const cw = CognitoWasm;`)
 			checkGlobals(t, tb, "CognitoWasm")
 		})

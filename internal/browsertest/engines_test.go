@@ -43,6 +43,8 @@ var engines = []browserEngine{
 type engineMode struct {
 	engine browserEngine
 	name   string // engine/mode, the subtest name
+	mode   string // worker or page
+	query  string // for script.html
 	worker string // JS value of options.worker
 	// wasmFetchedByPage tells the modes apart: see modes.
 	wasmFetchedByPage int
@@ -53,7 +55,7 @@ func engineModes() []engineMode {
 	var out []engineMode
 	for _, e := range engines {
 		for _, m := range modes {
-			out = append(out, engineMode{e, e.name + "/" + m.name, m.worker, m.wasmFetchedByPage})
+			out = append(out, engineMode{e, e.name + "/" + m.name, m.name, m.query, m.worker, m.wasmFetchedByPage})
 		}
 	}
 	return out

@@ -304,14 +304,22 @@ func (p *webkitPage) Eval(ctx context.Context, expr string) (string, error) {
 // Problems is empty: classic WebDriver does not report the console.
 func (p *webkitPage) Problems() []string { return nil }
 
-// Close leaves the page (its workers end with it) and frees the window.
+// Close clears the cookies and Web Storage of the origin the page is on
+// (the next page shares the session's storage), leaves the page (its
+// workers end with it) and frees the window.
 func (p *webkitPage) Close() error {
 	var err error
 	p.once.Do(func() {
+		defer func() { <-p.w.slot }()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
+		if _, err = p.Eval(ctx, `(() => { try { localStorage.clear(); sessionStorage.clear(); } catch {} return ''; })()`); err != nil {
+			return
+		}
+		if err = p.w.do(ctx, http.MethodDelete, p.w.session+"/cookie", nil, nil); err != nil {
+			return
+		}
 		err = p.Navigate(ctx, "about:blank")
-		<-p.w.slot
 	})
 	return err
 }
