@@ -79,7 +79,7 @@ func FindChrome() (string, error) {
 			"/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
 			"/Applications/Chromium.app/Contents/MacOS/Chromium",
 		}},
-		"Chromium (Debian: apt-get install chromium; `make deps` does it as root) or Google Chrome")
+		"Chromium (Debian: apt-get install chromium; `make test` run as root on Debian installs it) or Google Chrome")
 }
 
 // FindFirefox locates Firefox: $FIREFOX, firefox-esr, firefox, then the
@@ -88,7 +88,7 @@ func FindFirefox() (string, error) {
 	return find("Firefox", "FIREFOX",
 		[]string{"firefox-esr", "firefox"},
 		map[string][]string{"darwin": {"/Applications/Firefox.app/Contents/MacOS/firefox"}},
-		"Firefox (Debian: apt-get install firefox-esr; `make deps` does it as root)")
+		"Firefox (Debian: apt-get install firefox-esr; `make test` run as root on Debian installs it)")
 }
 
 // FindWebKitWebDriver locates the WebDriver server of WebKit:
@@ -98,5 +98,5 @@ func FindWebKitWebDriver() (string, error) {
 	return find("WebKitWebDriver", "WEBKIT_WEBDRIVER",
 		[]string{"WebKitWebDriver"},
 		map[string][]string{"darwin": {"/usr/bin/safaridriver"}},
-		"WebKitGTK's driver and an X server (Debian: apt-get install webkit2gtk-driver xvfb; `make deps` does it as root)")
+		"WebKitGTK's driver and an X server (Debian: apt-get install webkit2gtk-driver xvfb; `make test` run as root on Debian installs them) or, on macOS, enable safaridriver")
 }
