@@ -2,7 +2,6 @@ package browsertest
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -153,17 +152,11 @@ func (ep *enginePage) open(url string) {
 
 func (ep *enginePage) eval(body string, out any) {
 	ep.t.Helper()
-	expr := "(async () => JSON.stringify(await (async () => {" + body + "})()) ?? 'null')()"
-	res, err := ep.p.Eval(ep.ctx, expr)
+	res, err := ep.p.Eval(ep.ctx, jsonOf(body))
 	if err != nil {
 		ep.t.Fatalf("evaluating %q: %v (page problems so far: %q)", short(body), err, ep.p.Problems())
 	}
-	if out == nil {
-		return
-	}
-	if err := json.Unmarshal([]byte(res), out); err != nil {
-		ep.t.Fatalf("decoding %s: %v", res, err)
-	}
+	decodeResult(ep.t, res, out)
 }
 
 // waitFor re-checks expr on every DOM change, within a 20 s guard.

@@ -252,16 +252,27 @@ func (tb *tab) problemsSoFar() []string {
 // result into out (nil: ignore the result).
 func (tb *tab) eval(body string, out any) {
 	tb.t.Helper()
-	expr := "(async () => JSON.stringify(await (async () => {" + body + "})()) ?? 'null')()"
-	res, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
+	res, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](jsonOf(body), chromedp.EvalAwaitPromise))
 	if err != nil {
 		tb.t.Fatalf("evaluating %q: %v (page problems so far: %q)", short(body), err, tb.problemsSoFar())
 	}
+	decodeResult(tb.t, res, out)
+}
+
+// jsonOf is an expression whose value is a Promise of the JSON of what the
+// async function body returns.
+func jsonOf(body string) string {
+	return "(async () => JSON.stringify(await (async () => {" + body + "})()) ?? 'null')()"
+}
+
+// decodeResult decodes what jsonOf gave into out (nil: ignore it).
+func decodeResult(t *testing.T, res string, out any) {
+	t.Helper()
 	if out == nil {
 		return
 	}
 	if err := json.Unmarshal([]byte(res), out); err != nil {
-		tb.t.Fatalf("decoding %s: %v", res, err)
+		t.Fatalf("decoding %s: %v", res, err)
 	}
 }
 
