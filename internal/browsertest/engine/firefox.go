@@ -159,19 +159,26 @@ func (f *Firefox) onEvent(method string, params json.RawMessage) {
 	p.mu.Unlock()
 }
 
-// NewPage opens a tab in a new user context (its own cookies and storage).
+// NewPage opens a tab in a new user context (its own cookies and storage;
+// Firefox before 121 has none, and its tabs share the default one).
 func (f *Firefox) NewPage(ctx context.Context) (Page, error) {
 	var uc struct {
 		UserContext string `json:"userContext"`
 	}
-	if err := f.bidi.call(ctx, "browser.createUserContext", nil, &uc); err != nil {
+	if err := f.bidi.call(ctx, "browser.createUserContext", nil, &uc); err != nil && !strings.Contains(err.Error(), "unknown command") {
 		return nil, err
+	}
+	create := map[string]any{"type": "tab"}
+	if uc.UserContext != "" {
+		create["userContext"] = uc.UserContext
 	}
 	var bc struct {
 		Context string `json:"context"`
 	}
-	if err := f.bidi.call(ctx, "browsingContext.create", map[string]any{"type": "tab", "userContext": uc.UserContext}, &bc); err != nil {
-		f.bidi.call(ctx, "browser.removeUserContext", map[string]any{"userContext": uc.UserContext}, nil)
+	if err := f.bidi.call(ctx, "browsingContext.create", create, &bc); err != nil {
+		if uc.UserContext != "" {
+			f.bidi.call(ctx, "browser.removeUserContext", map[string]any{"userContext": uc.UserContext}, nil)
+		}
 		return nil, err
 	}
 	p := &firefoxPage{f: f, context: bc.Context, userContext: uc.UserContext}
@@ -238,6 +245,9 @@ func (p *firefoxPage) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	err := p.f.bidi.call(ctx, "browsingContext.close", map[string]any{"context": p.context}, nil)
+	if p.userContext == "" {
+		return err
+	}
 	if err2 := p.f.bidi.call(ctx, "browser.removeUserContext", map[string]any{"userContext": p.userContext}, nil); err == nil {
 		err = err2
 	}
