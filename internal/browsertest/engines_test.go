@@ -92,13 +92,14 @@ func (s *sharedBrowser) get(t *testing.T) engine.Browser {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
 		start := time.Now()
-		s.browser, s.err = s.start(ctx, path)
-		if s.err == nil {
-			fmt.Printf("browsertest: %s (%s) started in %v\n", s.name, path, time.Since(start).Round(time.Millisecond))
+		if s.browser, s.err = s.start(ctx, path); s.err != nil {
+			s.err = fmt.Errorf("starting %s: %w", s.name, s.err)
+			return
 		}
+		fmt.Printf("browsertest: %s (%s) started in %v\n", s.name, path, time.Since(start).Round(time.Millisecond))
 	})
 	if s.err != nil {
-		t.Fatalf("%s: %v", s.name, s.err)
+		t.Fatal(s.err)
 	}
 	return s.browser
 }
