@@ -21,8 +21,8 @@ import (
 )
 
 // WebKit is WebKitGTK's MiniBrowser (or Safari, with safaridriver) driven
-// over classic WebDriver by the engine's driver. On Linux without a display
-// it runs under an Xvfb it starts.
+// over classic WebDriver by the engine's driver. On Linux it runs under an
+// Xvfb it starts (the desktop's display only when there is no Xvfb).
 //
 // One WebDriver session, so one browser window, serves the run: NewPage
 // waits until the page before it is closed, and pages share cookies and
@@ -40,7 +40,7 @@ type WebKit struct {
 }
 
 // StartWebKit starts the WebDriver server at driverPath (WebKitWebDriver
-// or safaridriver) and, for WebKitGTK, an Xvfb when there is no display.
+// or safaridriver) and, for WebKitGTK on Linux, an Xvfb.
 func StartWebKit(ctx context.Context, driverPath string) (_ *WebKit, err error) {
 	w := &WebKit{stderr: &tail{}, exited: make(chan struct{}), slot: make(chan struct{}, 1)}
 	defer func() {
@@ -57,12 +57,14 @@ func StartWebKit(ctx context.Context, driverPath string) (_ *WebKit, err error) 
 			return nil, err
 		}
 		w.caps = map[string]any{"webkitgtk:browserOptions": map[string]any{"binary": mini, "args": []string{"--automation"}}}
-		if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		// Its own X server where there is Xvfb, so no window shows on a
+		// developer's desktop; else the display there is.
+		if _, lookErr := exec.LookPath("Xvfb"); runtime.GOOS == "linux" && (lookErr == nil || os.Getenv("DISPLAY")+os.Getenv("WAYLAND_DISPLAY") == "") {
 			display, err := w.startXvfb(ctx)
 			if err != nil {
 				return nil, err
 			}
-			env = append(env, "DISPLAY="+display)
+			env = append(env, "DISPLAY="+display, "GDK_BACKEND=x11")
 		}
 	}
 
