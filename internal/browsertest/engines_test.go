@@ -181,9 +181,10 @@ func (ep *enginePage) waitFor(expr string) {
 	}
 }
 
-// TestNetworkErrorEngines: a call whose endpoint refuses connections fails
-// with NetworkError (fetch's TypeError underneath, no metadata) in every
-// engine and mode, and the next call to a live endpoint works again.
+// TestNetworkErrorEngines: the runtime starts in the mode asked for, and a
+// call whose endpoint refuses connections fails with NetworkError (fetch's
+// TypeError underneath, no metadata) in every engine and mode; the next call
+// to a live endpoint works again.
 func TestNetworkErrorEngines(t *testing.T) {
 	for _, mode := range engineModes() {
 		t.Run(mode.name, func(t *testing.T) {
@@ -194,16 +195,20 @@ func TestNetworkErrorEngines(t *testing.T) {
 			tb := mode.engine.newPage(t)
 			tb.open(site + "/pages/blank.html")
 			var r struct {
-				Down  outcome `json:"down"`
-				Again outcome `json:"again"`
+				Runtime string  `json:"runtime"`
+				Down    outcome `json:"down"`
+				Again   outcome `json:"again"`
 			}
 			tb.eval(`const cw = await import('/dist/index.mjs');`+encodeJS+`
 				const tokenProvider = async () => `+jsString(token)+`;
-				await cw.configure({ Auth: { Cognito: `+gone.config()+` } }, { worker: `+mode.worker+`, tokenProvider });
+				const { runtime } = await cw.configure({ Auth: { Cognito: `+gone.config()+` } }, { worker: `+mode.worker+`, tokenProvider });
 				const down = await attempt(() => cw.listDevices());
 				await cw.configure({ Auth: { Cognito: `+live.config()+` } }, { worker: `+mode.worker+`, tokenProvider });
-				return { down, again: await attempt(() => cw.fetchDevices()) };
+				return { runtime, down, again: await attempt(() => cw.fetchDevices()) };
 			`, &r)
+			if r.Runtime != mode.mode {
+				t.Errorf("configure resolved with runtime %q, want %q", r.Runtime, mode.mode)
+			}
 			wantErr(t, "a call to an endpoint that refuses connections", r.Down, "NetworkError", "A network error has occurred.")
 			if e := r.Down.Err; e != nil && (e.Metadata != nil || e.UnderlyingError == nil || e.UnderlyingError.Name != "TypeError") {
 				t.Errorf("network error: metadata %+v, underlyingError %+v; want none and fetch's TypeError", e.Metadata, e.UnderlyingError)
