@@ -32,14 +32,15 @@ const wasmFetchedByPageJS = `return performance.getEntriesByType('resource').fil
 
 // TestScriptTag loads dist/cognito-wasm.js with a plain <script> tag, lets the
 // page's inline code configure it against the emulator, then exercises every
-// call, in both modes.
+// call, in both modes, in every engine.
 func TestScriptTag(t *testing.T) {
-	for _, mode := range modes {
+	for _, mode := range engineModes() {
 		t.Run(mode.name, func(t *testing.T) {
 			resetEmulator(t)
-			tb := newTab(t)
-			tb.storeAmplifyTokens()
-			tb.do(navigate(site+"/pages/script.html"+mode.query), chromedp.WaitReady(chromedp.CSS(`body[data-state]`)))
+			tb := mode.engine.newPage(t)
+			storeAmplifyTokensIn(t, tb, site)
+			tb.open(site + "/pages/script.html" + mode.query)
+			tb.waitFor(`document.body.dataset.state !== undefined`)
 			var state map[string]string
 			tb.eval(`return { ...document.body.dataset }`, &state)
 			if state["state"] != "ready" {
@@ -53,7 +54,9 @@ func TestScriptTag(t *testing.T) {
 			if inPage != mode.wasmFetchedByPage {
 				t.Errorf("the page fetched the .wasm %d times, want %d (mode %s)", inPage, mode.wasmFetchedByPage, mode.name)
 			}
-			tb.screenshot("script-tag-" + mode.name)
+			if tab, ok := tb.(*tab); ok {
+				tab.screenshot("script-tag-" + mode.mode)
+			}
 			checkAPI(t, tb, `const cw = CognitoWasm;`)
 			checkGlobals(t, tb, "CognitoWasm")
 		})
@@ -63,14 +66,16 @@ func TestScriptTag(t *testing.T) {
 // TestESModule imports dist/index.mjs in a page and runs the same calls. The
 // .wasm comes with a wrong MIME type, so the loader's fallback from
 // instantiateStreaming is what loads it. It also covers calls before
-// configure, the token provider option and reconfiguring.
+// configure, the token provider option and reconfiguring. It runs in every
+// engine (engines_test.go).
 func TestESModule(t *testing.T) {
-	for _, mode := range modes {
+	for _, mode := range engineModes() {
 		t.Run(mode.name, func(t *testing.T) {
 			resetEmulator(t)
-			tb := newTab(t)
+			tb := mode.engine.newPage(t)
 			token := signIn(t)
-			tb.do(navigate(site+"/pages/esm.html"), chromedp.WaitReady(chromedp.CSS(`body[data-state="loaded"]`)))
+			tb.open(site + "/pages/esm.html")
+			tb.waitFor(`document.body.dataset.state === 'loaded'`)
 			const cw = `const cw = await import('/octet/dist/index.mjs');`
 			var before struct {
 				NotConfigured outcome `json:"notConfigured"`
@@ -124,7 +129,7 @@ func TestESModule(t *testing.T) {
 
 // checkAPI runs every call against the demo seed in a configured, signed-in
 // page; prelude binds `cw` to the package's exports.
-func checkAPI(t *testing.T, tb *tab, prelude string) {
+func checkAPI(t *testing.T, tb browserPage, prelude string) {
 	t.Helper()
 	var r struct {
 		All        outcome   `json:"all"`
@@ -223,7 +228,7 @@ func checkAPI(t *testing.T, tb *tab, prelude string) {
 
 // checkAbortInFlight aborts a call while the emulator holds its request, and
 // checks that the abort reached the request (the browser dropped it).
-func checkAbortInFlight(t *testing.T, tb *tab, prelude string) {
+func checkAbortInFlight(t *testing.T, tb browserPage, prelude string) {
 	t.Helper()
 	if err := emu.AddFault(emulator.Fault{Target: "ListDevices", Mode: "hang", Times: 1}); err != nil {
 		t.Fatal(err)
@@ -248,7 +253,7 @@ func checkAbortInFlight(t *testing.T, tb *tab, prelude string) {
 
 // checkExpiredSession moves the emulator's clock past the token's expiry: the
 // call fails with Cognito's error after one retry with a refreshed token.
-func checkExpiredSession(t *testing.T, tb *tab, prelude string) {
+func checkExpiredSession(t *testing.T, tb browserPage, prelude string) {
 	t.Helper()
 	emu.AdvanceClock(2 * time.Hour)
 	var r outcome
@@ -257,7 +262,7 @@ func checkExpiredSession(t *testing.T, tb *tab, prelude string) {
 }
 
 // checkGlobals fails unless the page's global object gained exactly want.
-func checkGlobals(t *testing.T, tb *tab, want ...string) {
+func checkGlobals(t *testing.T, tb browserPage, want ...string) {
 	t.Helper()
 	var added []string
 	tb.eval(`

@@ -113,19 +113,19 @@ var badConfigs = []badInput{
 // modes: every input, token and configuration above is refused with an
 // AuthError whose message names the problem, the emulator receives no
 // request at all, input errors do not even ask for a token, and no message
-// echoes a token.
+// echoes a token. It runs in every engine (engines_test.go).
 func TestBadInputs(t *testing.T) {
 	t.Parallel() // its own emulator and tab: it can overlap the other reliability tests
 	if n := len(badInputs) + len(badTokens) + len(badConfigs); n < 40 {
 		t.Fatalf("only %d cases", n)
 	}
-	for _, mode := range modes {
+	for _, mode := range engineModes() {
 		t.Run(mode.name, func(t *testing.T) {
 			t.Parallel()
 			pe := startPrivateEmulator(t)
 			token := pe.signIn(t)
-			tb := newTab(t)
-			tb.do(navigate(site + "/pages/blank.html"))
+			tb := mode.engine.newPage(t)
+			tb.open(site + "/pages/blank.html")
 			var calls, tokens, configs []string
 			for _, c := range badInputs {
 				calls = append(calls, "() => "+c.call)

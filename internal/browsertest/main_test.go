@@ -20,10 +20,9 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/cognito-wasm/cognito-wasm/internal/browsertest/engine"
 	"github.com/cognito-wasm/cognito-wasm/internal/emulator"
 )
-
-const chromiumPath = "/usr/bin/chromium"
 
 var (
 	repoRoot  string          // the module root
@@ -38,7 +37,8 @@ var (
 
 // TestMain starts one headless Chromium for the whole package; every test opens
 // its own tab in its own browser context (separate storage), which keeps the
-// run fast and the tests independent.
+// run fast and the tests independent. Firefox and WebKit start on first use,
+// once each (see engines_test.go).
 func TestMain(m *testing.M) {
 	os.Exit(runMain(m))
 }
@@ -54,8 +54,9 @@ func runMain(m *testing.M) int {
 	}
 	distDir = filepath.Join(repoRoot, "js", "dist")
 	artifacts = filepath.Join(repoRoot, "test-artifacts")
-	if _, err := os.Stat(chromiumPath); err != nil {
-		return fail("Chromium is required at %s (Debian package chromium; `make deps` installs it): %v", chromiumPath, err)
+	chromiumPath, err := engine.FindChrome()
+	if err != nil {
+		return fail("%v", err)
 	}
 	for _, f := range []string{"index.mjs", "cognito-wasm.js", "index.d.ts", "cognito-wasm.wasm"} {
 		if _, err := os.Stat(filepath.Join(distDir, f)); err != nil {
@@ -109,9 +110,10 @@ func runMain(m *testing.M) int {
 	site = siteSrv.URL
 
 	code := m.Run()
-	// Close the browser before the profile directory goes.
+	// Close the browsers before the profile directory goes.
 	cancel()
 	cancelAlloc()
+	closeEngines()
 	return code
 }
 
@@ -226,6 +228,12 @@ func (tb *tab) onEvent(ev any) {
 	}
 }
 
+// open loads url in the tab.
+func (tb *tab) open(url string) {
+	tb.t.Helper()
+	tb.do(navigate(url))
+}
+
 // do runs actions and fails the test on error.
 func (tb *tab) do(actions ...chromedp.Action[chromedp.Void]) {
 	tb.t.Helper()
@@ -244,16 +252,27 @@ func (tb *tab) problemsSoFar() []string {
 // result into out (nil: ignore the result).
 func (tb *tab) eval(body string, out any) {
 	tb.t.Helper()
-	expr := "(async () => JSON.stringify(await (async () => {" + body + "})()) ?? 'null')()"
-	res, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
+	res, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](jsonOf(body), chromedp.EvalAwaitPromise))
 	if err != nil {
 		tb.t.Fatalf("evaluating %q: %v (page problems so far: %q)", short(body), err, tb.problemsSoFar())
 	}
+	decodeResult(tb.t, res, out)
+}
+
+// jsonOf is an expression whose value is a Promise of the JSON of what the
+// async function body returns.
+func jsonOf(body string) string {
+	return "(async () => JSON.stringify(await (async () => {" + body + "})()) ?? 'null')()"
+}
+
+// decodeResult decodes what jsonOf gave into out (nil: ignore it).
+func decodeResult(t *testing.T, res string, out any) {
+	t.Helper()
 	if out == nil {
 		return
 	}
 	if err := json.Unmarshal([]byte(res), out); err != nil {
-		tb.t.Fatalf("decoding %s: %v", res, err)
+		t.Fatalf("decoding %s: %v", res, err)
 	}
 }
 

@@ -125,15 +125,26 @@ func (tb *tab) storeAmplifyTokens() {
 // /pages/blank.html.
 func (tb *tab) storeAmplifyTokensAt(origin string) {
 	tb.t.Helper()
-	token := signIn(tb.t)
-	tb.do(navigate(origin + "/pages/blank.html"))
-	tb.storeToken(token)
+	storeAmplifyTokensIn(tb.t, tb, origin)
+}
+
+// storeAmplifyTokensIn does it in a page of any engine.
+func storeAmplifyTokensIn(t *testing.T, tb browserPage, origin string) {
+	t.Helper()
+	token := signIn(t)
+	tb.open(origin + "/pages/blank.html")
+	storeTokenIn(tb, token)
 }
 
 // storeToken leaves the access token where Amplify v6 keeps it, on the
 // current page's origin.
 func (tb *tab) storeToken(token string) {
 	tb.t.Helper()
+	storeTokenIn(tb, token)
+}
+
+// storeTokenIn does it in a page of any engine.
+func storeTokenIn(tb browserPage, token string) {
 	prefix := "CognitoIdentityServiceProvider." + emulator.DemoClientID
 	tb.eval(`
 		localStorage.setItem(`+jsString(prefix+".LastAuthUser")+`, `+jsString(emulator.DemoUsername)+`);
