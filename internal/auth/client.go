@@ -115,6 +115,9 @@ func (c *Client) call(ctx context.Context, op string, body map[string]any, send 
 	expired := token
 	if isExpired(err) && ctx.Err() == nil {
 		if token, e = c.token(ctx, op, body, true); e != nil {
+			if errors.Is(e, errCannotRefresh) {
+				return redact(fromSDK(err), expired) // Cognito's answer stands
+			}
 			return redact(e, expired)
 		}
 		err = send(ctx, token)

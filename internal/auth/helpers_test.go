@@ -45,7 +45,13 @@ type testEnv struct {
 
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
-	emu, err := emulator.New(nil)
+	return newSeededEnv(t, nil)
+}
+
+// newSeededEnv is newTestEnv on another seed (nil: the demo seed).
+func newSeededEnv(t *testing.T, seed *emulator.Seed) *testEnv {
+	t.Helper()
+	emu, err := emulator.New(seed)
 	if err != nil {
 		t.Fatal(err)
 	}
