@@ -4,14 +4,18 @@
 import runtimeGlue from 'cognito-wasm:runtime';
 import { AuthError } from './errors';
 import { createCredential } from './webauthn';
-import type { FromRuntime, PlainError, RuntimeConfig, RuntimePort, RuntimeScope, ToRuntime } from './protocol';
+import type { FromRuntime, PlainError, RuntimeConfig, RuntimePort, RuntimeScope, StoredSession, ToRuntime } from './protocol';
+
+export type { StoredSession };
 
 export type TokenSource = (forceRefresh: boolean) => Promise<string | null>;
 
-/** Amplify's device metadata (see tokens.ts), read and cleared on this thread. */
+/** Amplify's device metadata and stored session (see tokens.ts), on this thread. */
 export interface DeviceMetadataSource {
   getDeviceKey(): Promise<string | null>;
   clearDeviceMetadata(): Promise<void>;
+  loadSession(): Promise<StoredSession | null>;
+  storeSession(session: StoredSession): Promise<void>;
 }
 
 interface Pending {
@@ -123,6 +127,12 @@ export class Channel {
         break;
       case 'clearDeviceMetadata':
         this.answer(message.id, () => this.device.clearDeviceMetadata());
+        break;
+      case 'loadSession':
+        this.answer(message.id, () => this.device.loadSession());
+        break;
+      case 'storeSession':
+        this.answer(message.id, () => this.device.storeSession(message.session));
         break;
       case 'createCredential': {
         const signal = message.call === undefined ? undefined : this.pending.get(message.call)?.signal;

@@ -6,7 +6,7 @@
 // itself but the platform's globals.
 import runWasmExec from 'cognito-wasm:wasm-exec';
 import { createOverlay } from './overlay';
-import type { FromRuntime, PlainError, RuntimeConfig, RuntimeScope, ToRuntime } from '../protocol';
+import type { FromRuntime, PlainError, RuntimeConfig, RuntimeScope, StoredSession, ToRuntime } from '../protocol';
 
 declare const scope: RuntimeScope;
 
@@ -67,6 +67,14 @@ const host = {
   },
   clearDeviceMetadata(): Promise<void> {
     return hostRequest({ type: 'clearDeviceMetadata' });
+  },
+  // Amplify's stored session (when configure got no tokenProvider): Go decides
+  // expiry and refreshes; the storage itself stays on the main thread.
+  loadSession(): Promise<StoredSession | null> {
+    return hostRequest({ type: 'loadSession' });
+  },
+  storeSession(session: StoredSession): Promise<void> {
+    return hostRequest({ type: 'storeSession', session });
   },
   createCredential(options: unknown, signal?: AbortSignal): Promise<unknown> {
     let call: number | undefined;
