@@ -84,14 +84,7 @@ type session struct {
 // sessionSetup is page-side code: load Amplify, configure it (ssr: cookie
 // storage), sign in, and leave window.T with the storage helpers and the
 // configured module.
-const sessionSetup = `
-await new Promise((resolve, reject) => {
-	const s = document.createElement('script');
-	s.src = '/refclients/amplify.js';
-	s.onload = resolve;
-	s.onerror = () => reject(new Error('could not load amplify.js'));
-	document.head.append(s);
-});
+const sessionSetup = loadAmplify + `
 RefAmplify.Amplify.configure({ Auth: { Cognito: C } }, SSR ? { ssr: true } : undefined);
 const signedIn = await RefAmplify.signIn({ username: USER, password: PASSWORD });
 if (!signedIn.isSignedIn) throw new Error('Amplify did not sign in: ' + JSON.stringify(signedIn.nextStep));

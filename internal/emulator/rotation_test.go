@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"context"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,15 +15,7 @@ import (
 func TestRefreshTokenRotation(t *testing.T) {
 	seed := DemoSeed()
 	seed.UserPools[0].Clients[0].RefreshTokenRotation = true
-	e, err := New(seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(e)
-	t.Cleanup(func() {
-		e.Close()
-		srv.Close()
-	})
+	_, srv := newSeededTestEmulator(t, seed)
 	ctx := context.Background()
 	c := userClient(srv.URL)
 	refresh := func(rt *string) (*cip.GetTokensFromRefreshTokenOutput, error) {
