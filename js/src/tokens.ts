@@ -147,8 +147,10 @@ export function loadSession(clientId: string): StoredSession | null {
  * metadata and signInDetails are left as they are (a refresh keeps them).
  */
 export function storeSession(clientId: string, session: StoredSession): void {
-  const store = amplifyStorage(clientId) ?? local();
-  if (!store) throw Object.assign(new Error('No storage for the refreshed session.'), { name: 'KeyValueStorageNotFoundException' });
+  const store = amplifyStorage(clientId);
+  // Signed out, or another user signed in, while the refresh was under way:
+  // the refreshed tokens serve the call that asked for them and are not kept.
+  if (!store || lastAuthUser(store, clientId) !== session.username) return;
   const key = (name: string) => sessionKey(clientId, session.username, name);
   store.setItem(`${keyPrefix}.${clientId}.LastAuthUser`, session.username);
   store.setItem(key('accessToken'), session.accessToken);
