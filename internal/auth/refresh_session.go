@@ -65,6 +65,14 @@ type sessionTokens struct {
 
 	mu      sync.Mutex
 	current *refreshCall // the refresh in flight, or the last that succeeded
+	last    decoded      // the claims of the last session read
+}
+
+// decoded are a session's tokens and their claims: every call reads the
+// session, which changes only at a refresh or sign-in.
+type decoded struct {
+	access, id string
+	ac, ic     *claims
 }
 
 // refreshCall is one GetTokensFromRefreshToken shared by every caller that
@@ -86,11 +94,7 @@ func (t *sessionTokens) Token(ctx context.Context, forceRefresh bool) (string, e
 	if s == nil || s.AccessToken == "" {
 		return "", nil
 	}
-	access, ok := decodeClaims(s.AccessToken)
-	var id *claims
-	if ok && s.IDToken != "" {
-		id, ok = decodeClaims(s.IDToken)
-	}
+	access, id, ok := t.claims(s)
 	if !ok {
 		return "", nil // Amplify's loadTokens finds no session when a token does not decode
 	}
@@ -123,6 +127,29 @@ func (t *sessionTokens) Token(ctx context.Context, forceRefresh bool) (string, e
 		return "", e
 	}
 	return fresh.AccessToken, nil
+}
+
+// claims decodes the session's access and ID tokens (id nil when there is
+// none); ok is false when one does not decode.
+func (t *sessionTokens) claims(s *Session) (access, id *claims, ok bool) {
+	t.mu.Lock()
+	d := t.last
+	t.mu.Unlock()
+	if d.ac != nil && d.access == s.AccessToken && d.id == s.IDToken {
+		return d.ac, d.ic, true
+	}
+	if access, ok = decodeClaims(s.AccessToken); !ok {
+		return nil, nil, false
+	}
+	if s.IDToken != "" {
+		if id, ok = decodeClaims(s.IDToken); !ok {
+			return nil, nil, false
+		}
+	}
+	t.mu.Lock()
+	t.last = decoded{access: s.AccessToken, id: s.IDToken, ac: access, ic: id}
+	t.mu.Unlock()
+	return access, id, true
 }
 
 // refreshedTo reports whether token is what the last refresh produced.

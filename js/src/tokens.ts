@@ -93,14 +93,13 @@ function readCookies(): Map<string, string> {
  * session's keys. When both hold one, the newer (by the access token's iat).
  */
 function amplifyStorage(clientId: string): KeyValue | undefined {
-  let best: { store: KeyValue; issued: number } | undefined;
+  const found: { store: KeyValue; token: string }[] = [];
   for (const store of [local(), cookies()]) {
     const token = store && store.getItem(sessionKey(clientId, lastAuthUser(store, clientId), 'accessToken'));
-    if (!store || !token) continue;
-    const issued = issuedAt(token);
-    if (!best || issued > best.issued) best = { store, issued };
+    if (store && token) found.push({ store, token });
   }
-  return best?.store;
+  if (found.length < 2) return found[0]?.store;
+  return issuedAt(found[1].token) > issuedAt(found[0].token) ? found[1].store : found[0].store;
 }
 
 function issuedAt(jwt: string): number {
