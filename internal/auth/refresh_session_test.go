@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -117,8 +118,8 @@ func (b *bodies) Do(r *http.Request) (*http.Response, error) {
 }
 
 // sessionEnv signs alice in and keeps her session as Amplify would store
-// it; expire moves both clocks two hours on: the emulator's, and the
-// page's as the stored drift sees it.
+// it; expire moves the emulator's clock two hours on and the page's, as the
+// stored drift sees it, three (a refresh must measure the drift anew).
 type sessionEnv struct {
 	*testEnv
 	store *memSession
@@ -142,7 +143,7 @@ func newSessionEnv(t *testing.T, seed *emulator.Seed) *sessionEnv {
 func (e *sessionEnv) expire() {
 	e.emu.AdvanceClock(2 * time.Hour)
 	e.store.mu.Lock()
-	e.store.s.ClockDrift += (2 * time.Hour).Milliseconds()
+	e.store.s.ClockDrift += (3 * time.Hour).Milliseconds()
 	e.store.mu.Unlock()
 }
 
@@ -177,7 +178,11 @@ func TestSessionRefresh(t *testing.T) {
 	}
 	want := map[string]any{"ClientId": emulator.DemoClientID, "RefreshToken": before.RefreshToken, "DeviceKey": device}
 	if len(e.sent.seen) != 1 || !mapsEqual(e.sent.seen[0], want) {
-		t.Errorf("GetTokensFromRefreshToken bodies %v, want one %v", e.sent.seen, want)
+		var keys [][]string
+		for _, b := range e.sent.seen {
+			keys = append(keys, slices.Sorted(maps.Keys(b)))
+		}
+		t.Errorf("GetTokensFromRefreshToken bodies with keys %q, want one with ClientId, DeviceKey and the stored RefreshToken", keys)
 	}
 	after := e.store.get()
 	if e.store.stores != 1 || after.AccessToken == before.AccessToken || after.RefreshToken != before.RefreshToken ||

@@ -110,7 +110,7 @@ const T = (window.T = {
 		for (const k of store.keys()) await store.remove(k);
 		for (const [k, v] of Object.entries(snap)) await store.set(k, v);
 	},
-	// What two hours on the page's clock do to both sides' expiry decision
+	// What hours on the page's clock do to both sides' expiry decision
 	// (now + clockDrift vs exp): the page's clock cannot be moved for the
 	// page and a Worker alike, the stored drift applies to both.
 	shiftDrift: async (ms) => {
@@ -142,11 +142,12 @@ func newSession(t *testing.T, origin string, emu cognitoEmu, ssr bool, worker st
 	return &session{t: t, tb: tb, emu: emu}
 }
 
-// expire moves the emulator's clock and the page's (as the stored drift
-// sees it) two hours on: the access token has expired for both.
+// expire moves the emulator's clock two hours on and the page's (as the
+// stored drift sees it) three: the access token has expired for both, and
+// a refresh must measure the drift anew (about +2 h) to get it right.
 func (s *session) expire() {
 	s.emu.AdvanceClock(2 * time.Hour)
-	s.tb.eval(onPage+`await T.shiftDrift(7200000);`, nil)
+	s.tb.eval(onPage+`await T.shiftDrift(3 * 3600 * 1000);`, nil)
 }
 
 func (s *session) snapshot() map[string]string {
