@@ -7,12 +7,17 @@ WASM    := js/dist/cognito-wasm.wasm
 # Packages that only build for GOOS=js; their tests run under Node.
 WASM_PKGS := ./wasm/... ./internal/fetch/... ./internal/jsbridge/...
 
-.PHONY: all build wasm js deps test test-go test-wasm vet demo bench clean
+.PHONY: all build wasm js deps test-deps package test test-go test-wasm vet demo bench clean
 
 all: build
 
+# Building needs Go and Node.js only; the browser and the test apps' npm trees
+# are installed for the tests.
 deps:
-	@bash .ci/deps
+	@bash .ci/deps build
+
+test-deps:
+	@bash .ci/deps test
 
 build: deps wasm js
 
@@ -31,11 +36,15 @@ wasm:
 js: wasm
 	$(GO) run ./internal/jsbuild -wasm-exec "$(GOROOT)/lib/wasm/wasm_exec.js"
 
+# The npm tarball (js/cognito-wasm-<version>.tgz), as `npm publish` would upload it.
+package: build
+	cd js && npm pack --loglevel=warn
+
 vet:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet -modfile "$(SDKMOD)" $(WASM_PKGS)
 
-test: build vet test-go test-wasm
+test: test-deps build vet test-go test-wasm
 
 test-go:
 	$(GO) test -count=1 ./...
@@ -50,8 +59,10 @@ test-wasm:
 demo: build
 	$(GO) run ./demo
 
-bench: build
-	$(GO) run ./internal/bench
+# BENCHFLAGS: e.g. `make bench BENCHFLAGS='-runs 3 -latency 0'` (go run ./internal/bench -h).
+bench: test-deps build
+	$(GO) run ./internal/bench $(BENCHFLAGS)
 
 clean:
-	rm -rf js/dist js/node_modules js/*.tgz bench-results test-artifacts
+	rm -rf js/dist js/node_modules js/*.tgz js/LICENSE bench-results test-artifacts
+	cd internal/browsertest/testdata/consumers && rm -rf node_modules */dist next/.next next/out parcel/.parcel-cache

@@ -2,9 +2,16 @@
 // origin and a Cognito user-pool emulator on another, so the page talks to
 // "Cognito" across origins with CORS, as in production.
 //
-//	go run ./demo [-addr 127.0.0.1:8080] [-cognito-addr 127.0.0.1:9229] [-seed FILE] [-dist js/dist]
+//	go run ./demo [-addr 127.0.0.1:8080] [-cognito-addr 127.0.0.1:9229] [-seed FILE] [-dist js/dist] [-allow-remote]
 //
 // It prints both URLs and stops cleanly on SIGINT or SIGTERM.
+//
+// Both servers are for this machine only: they answer requests whose Host is
+// a loopback name (DNS rebinding is refused), the emulator's control
+// endpoints refuse pages of other origins, and the page goes out with a
+// strict Content-Security-Policy. An address other machines can reach
+// (":9229", "0.0.0.0:8080", a LAN address) is refused unless -allow-remote
+// is given, and then comes with a warning: the demo password is public.
 package main
 
 import (
@@ -24,6 +31,7 @@ import (
 	"github.com/cognito-wasm/cognito-wasm/demo/web"
 	"github.com/cognito-wasm/cognito-wasm/internal/demoserver"
 	"github.com/cognito-wasm/cognito-wasm/internal/emulator"
+	"github.com/cognito-wasm/cognito-wasm/internal/hostguard"
 )
 
 func main() {
@@ -45,8 +53,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	cognitoAddr := flags.String("cognito-addr", "127.0.0.1:9229", "`address` of the Cognito emulator")
 	seedFile := flags.String("seed", "", "emulator seed `file` (JSON); default: the built-in demo pool")
 	dist := flags.String("dist", "js/dist", "`directory` of the built module, served at /dist/")
+	allowRemote := flags.Bool("allow-remote", false, "allow addresses other machines can reach (anyone there can use the emulator)")
 	if err := flags.Parse(args); err != nil {
 		return err
+	}
+	for _, a := range []string{*addr, *cognitoAddr} {
+		if !hostguard.LoopbackAddr(a) && !*allowRemote {
+			return fmt.Errorf("%s is reachable from other machines; use a loopback address such as 127.0.0.1:PORT, or pass -allow-remote", a)
+		}
 	}
 
 	var seed *emulator.Seed
@@ -55,10 +69,6 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if seed, err = emulator.LoadSeedFile(*seedFile); err != nil {
 			return err
 		}
-	}
-	emu, err := emulator.New(seed)
-	if err != nil {
-		return err
 	}
 	cognitoLn, err := net.Listen("tcp", *cognitoAddr)
 	if err != nil {
@@ -70,6 +80,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return fmt.Errorf("demo page: %w", err)
 	}
 	defer demoLn.Close()
+	emu, err := emulator.New(seed, emulator.WithAllowedHosts(hostsOf(*cognitoAddr, cognitoLn.Addr())...))
+	if err != nil {
+		return err
+	}
 
 	cognitoURL, demoURL := baseURL(cognitoLn.Addr()), pageURL(demoLn.Addr())
 	cfg := demoserver.Config{UserPoolEndpoint: cognitoURL}
@@ -89,11 +103,16 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	// Both with the emulator's limits: slow or endless requests are cut off.
 	cognitoSrv := emulator.NewHTTPServer(emu)
 	cognitoSrv.RegisterOnShutdown(emu.Close) // release requests held by "hang" faults
-	demoSrv := emulator.NewHTTPServer(demoserver.New(web.FS, os.DirFS(*dist), cfg))
+	demoSrv := emulator.NewHTTPServer(demoserver.New(web.FS, os.DirFS(*dist), cfg, demoserver.WithAllowedHosts(hostsOf(*addr, demoLn.Addr())...)))
 	errc := make(chan error, 2)
 	go func() { errc <- cognitoSrv.Serve(cognitoLn) }()
 	go func() { errc <- demoSrv.Serve(demoLn) }()
 
+	for _, a := range []string{*addr, *cognitoAddr} {
+		if !hostguard.LoopbackAddr(a) {
+			fmt.Fprintf(out, "demo: warning: -allow-remote: %s is reachable from other machines; anyone there can sign in with the demo password and drive the emulator\n", a)
+		}
+	}
 	fmt.Fprintf(out, "demo: %s\ncognito: %s\n", demoURL, cognitoURL)
 	if seed == nil {
 		fmt.Fprintf(out, "sign in as %s / %s (or %s, who has no passkeys or devices)\n",
@@ -107,20 +126,47 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
+	var stopErr error
 	for _, srv := range []*http.Server{demoSrv, cognitoSrv} {
 		if err := srv.Shutdown(sctx); err != nil {
 			srv.Close() // stop waiting for slow connections
+			stopErr = fmt.Errorf("stop: requests still in flight after %s were cut off: %w", shutdownTimeout, err)
 		}
 	}
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr
 	}
-	return nil
+	return stopErr
 }
 
-// pageURL is where to open the demo page: on loopback it is named
-// localhost, because browsers create passkeys only for a domain name (the
-// pool's relying party, "localhost"), never on an IP-address origin.
+// hostsOf is what a listener's requests may name as Host besides loopback
+// names: the host given in its flag and the address it got; for an
+// unspecified address (all interfaces), this machine's name and interface
+// addresses.
+func hostsOf(flagAddr string, a net.Addr) []string {
+	hosts := []string{a.String()}
+	host, _, err := net.SplitHostPort(flagAddr)
+	if ip := net.ParseIP(host); err != nil || host == "" || ip != nil && ip.IsUnspecified() {
+		if name, err := os.Hostname(); err == nil {
+			hosts = append(hosts, name)
+		}
+		if addrs, err := net.InterfaceAddrs(); err == nil {
+			for _, ia := range addrs {
+				if ipn, ok := ia.(*net.IPNet); ok {
+					hosts = append(hosts, ipn.IP.String())
+				}
+			}
+		}
+		return hosts
+	}
+	return append(hosts, host)
+}
+
+// pageURL is where to open the demo page. An IPv4 loopback or unspecified
+// address is named localhost, because browsers create passkeys only for a
+// domain name (the pool's relying party, "localhost"), never on an
+// IP-address origin; other addresses ([::1], a LAN address) are printed as
+// they are.
 func pageURL(a net.Addr) string {
 	u := baseURL(a)
 	if rest, ok := strings.CutPrefix(u, "http://127.0.0.1:"); ok {
@@ -129,9 +175,11 @@ func pageURL(a net.Addr) string {
 	return u
 }
 
-// baseURL is the http URL of a listener. An unspecified address (":9229")
-// becomes 127.0.0.1: Go's listeners on it are dual-stack, and loopback is
-// where a local browser finds them.
+// baseURL is the http URL of a listener. An unspecified address (":9229",
+// only with -allow-remote) is printed as 127.0.0.1: such a listener accepts
+// loopback connections too (IPv4 and IPv6), and that is where a browser on
+// this machine finds it. Browsers on other machines need the machine's own
+// address instead.
 func baseURL(a net.Addr) string {
 	host, port, err := net.SplitHostPort(a.String())
 	if err != nil {

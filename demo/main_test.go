@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cognito-wasm/cognito-wasm/internal/demoserver"
 	"github.com/cognito-wasm/cognito-wasm/internal/emulator"
@@ -19,6 +20,20 @@ import (
 // startDemo runs the demo on free ports and returns its two URLs, the
 // printed lines, and a stop function that returns run's error.
 func startDemo(t *testing.T, args ...string) (demoURL, cognitoURL string, lines <-chan string, stop func() error) {
+	t.Helper()
+	d := startDemoHead(t, args...)
+	return d.demoURL, d.cognitoURL, d.lines, d.stop
+}
+
+// runningDemo is a demo started by startDemoHead.
+type runningDemo struct {
+	demoURL, cognitoURL string
+	head                []string      // the lines printed up to the URLs
+	lines               <-chan string // the lines after them
+	stop                func() error  // stops it and returns run's error
+}
+
+func startDemoHead(t *testing.T, args ...string) (d runningDemo) {
 	t.Helper()
 	dist := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dist, "index.mjs"), []byte("export {}"), 0o600); err != nil {
@@ -39,21 +54,22 @@ func startDemo(t *testing.T, args ...string) (demoURL, cognitoURL string, lines 
 		}
 		close(out)
 	}()
-	for demoURL == "" || cognitoURL == "" {
+	for d.demoURL == "" || d.cognitoURL == "" {
 		line, ok := <-out
 		if !ok {
 			cancel()
 			t.Fatalf("demo exited before printing its URLs: %v", <-done)
 		}
+		d.head = append(d.head, line)
 		if u, ok := strings.CutPrefix(line, "demo: http"); ok {
-			demoURL = "http" + u
+			d.demoURL = "http" + u
 		}
 		if u, ok := strings.CutPrefix(line, "cognito: "); ok {
-			cognitoURL = u
+			d.cognitoURL = u
 		}
 	}
 	stopped := false
-	stop = func() error {
+	d.stop = func() error {
 		if stopped {
 			return nil
 		}
@@ -61,8 +77,9 @@ func startDemo(t *testing.T, args ...string) (demoURL, cognitoURL string, lines 
 		cancel()
 		return <-done
 	}
-	t.Cleanup(func() { stop() })
-	return demoURL, cognitoURL, out, stop
+	t.Cleanup(func() { d.stop() })
+	d.lines = out
+	return d
 }
 
 func TestDemoServesPageConfigAndEmulator(t *testing.T) {
@@ -111,7 +128,9 @@ func TestDemoServesPageConfigAndEmulator(t *testing.T) {
 }
 
 // TestDemoStopsWithHangingRequest: a request held by a "hang" fault must
-// not keep the demo from stopping.
+// not keep the demo from stopping: the emulator lets go of it when the
+// server shuts down, so Shutdown ends without cutting anything off (run
+// reports a Shutdown that had to give up after shutdownTimeout).
 func TestDemoStopsWithHangingRequest(t *testing.T) {
 	_, cognitoURL, _, stop := startDemo(t)
 	resp, err := http.Post(cognitoURL+"_emulator/faults", "application/json", strings.NewReader(`{"mode":"hang"}`))
@@ -119,6 +138,9 @@ func TestDemoStopsWithHangingRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("POST /_emulator/faults = %s", resp.Status)
+	}
 	hung := make(chan error, 1)
 	go func() {
 		req, _ := http.NewRequest(http.MethodPost, cognitoURL, strings.NewReader("{}"))
@@ -129,19 +151,26 @@ func TestDemoStopsWithHangingRequest(t *testing.T) {
 		}
 		hung <- err
 	}()
-	// Wait until the emulator holds the request (its log shows it pending).
+	// Wait until the emulator holds the request (its log shows it pending),
+	// asking at most for 20 s.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
 	for pending := false; !pending; {
-		resp, err := http.Get(cognitoURL + "_emulator/requests")
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, cognitoURL+"_emulator/requests", nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("the hanging request never showed in the log: %v", err)
+		}
+		var log []emulator.RequestLogEntry
+		err = json.NewDecoder(resp.Body).Decode(&log)
+		resp.Body.Close()
 		if err != nil {
 			t.Fatal(err)
 		}
-		var log []emulator.RequestLogEntry
-		json.NewDecoder(resp.Body).Decode(&log)
-		resp.Body.Close()
 		pending = len(log) == 1 && log[0].Status == 0
 	}
 	if err := stop(); err != nil {
-		t.Errorf("run = %v", err)
+		t.Errorf("run = %v; want a clean stop: the emulator's Close must release the hanging request on shutdown", err)
 	}
 	if err := <-hung; err == nil {
 		t.Error("hanging request got an answer")
@@ -163,6 +192,84 @@ func TestDemoErrors(t *testing.T) {
 		if err := run(ctx, args, io.Discard); err == nil {
 			t.Errorf("%s: run succeeded", name)
 		}
+	}
+}
+
+// TestDemoStaysLocalUnlessAllowed: an address other machines can reach is
+// refused without -allow-remote, before anything listens. The context is
+// already done, so a demo that did start would stop at once (and return no
+// error) instead of serving.
+func TestDemoStaysLocalUnlessAllowed(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, args := range [][]string{
+		{"-addr", "127.0.0.1:0", "-cognito-addr", ":0"},
+		{"-addr", "0.0.0.0:0", "-cognito-addr", "127.0.0.1:0"},
+		{"-addr", "127.0.0.1:0", "-cognito-addr", "[::]:0"},
+		{"-addr", "192.0.2.1:0", "-cognito-addr", "127.0.0.1:0"},
+	} {
+		err := run(ctx, args, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "-allow-remote") {
+			t.Errorf("run %q = %v, want a refusal that names -allow-remote", args, err)
+		}
+	}
+}
+
+// TestDemoAllowRemoteWarns: with -allow-remote the demo binds every
+// interface and says so; a page opened by this machine's own address works.
+func TestDemoAllowRemoteWarns(t *testing.T) {
+	d := startDemoHead(t, "-addr", "0.0.0.0:0", "-cognito-addr", ":0", "-allow-remote")
+	warnings := 0
+	for _, l := range d.head {
+		if strings.Contains(l, "warning: -allow-remote") {
+			warnings++
+		}
+	}
+	if warnings != 2 {
+		t.Errorf("printed %q, want a warning for each of the two addresses", d.head)
+	}
+	resp, err := http.Get(d.cognitoURL + emulator.DemoPoolID + "/.well-known/jwks.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("jwks = %s", resp.Status)
+	}
+}
+
+// TestDemoRefusesRebindingAndForeignPages: both servers refuse a Host that
+// is not a loopback name (DNS rebinding), the emulator's control endpoints
+// refuse another origin's page, and the page carries its CSP.
+func TestDemoRefusesRebindingAndForeignPages(t *testing.T) {
+	demoURL, cognitoURL, _, _ := startDemo(t)
+	send := func(method, url, host, origin string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(method, url, nil)
+		if host != "" {
+			req.Host = host
+		}
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	for _, u := range []string{demoURL, demoURL + "config.json", cognitoURL + "_emulator/requests", cognitoURL + emulator.DemoPoolID + "/.well-known/jwks.json"} {
+		if r := send("GET", u, "attacker.example:80", ""); r.StatusCode != http.StatusMisdirectedRequest {
+			t.Errorf("GET %s with a rebinding Host = %s, want 421", u, r.Status)
+		}
+	}
+	if r := send("POST", cognitoURL+"_emulator/reset", "", strings.TrimSuffix(demoURL, "/")); r.StatusCode != http.StatusForbidden {
+		t.Errorf("POST /_emulator/reset from the demo page's origin = %s, want 403", r.Status)
+	}
+	r := send("GET", demoURL, "", "")
+	if csp := r.Header.Get("Content-Security-Policy"); csp != demoserver.CSP(cognitoURL) || !strings.Contains(csp, strings.TrimSuffix(cognitoURL, "/")) {
+		t.Errorf("page CSP %q, want %q", csp, demoserver.CSP(cognitoURL))
 	}
 }
 

@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync/atomic"
 	"syscall/js"
 
@@ -35,10 +34,11 @@ type api struct {
 	host   js.Value
 	http   auth.HTTPClient
 	client atomic.Pointer[auth.Client] // nil until configure succeeds
+	warm   warmUp
 }
 
 func newAPI(host js.Value, httpClient auth.HTTPClient) *api {
-	return &api{host: host, http: httpClient}
+	return &api{host: host, http: httpClient, warm: warmUp{plan: warmUpPlan}}
 }
 
 // object builds {configure, call}. Their js.Funcs live as long as the
@@ -131,7 +131,13 @@ func (a *api) call(method, input, signal js.Value) js.Value {
 		// The work may hand the call's signal on to the host (the WebAuthn
 		// ceremony is cancelled by it on the main thread).
 		return func(ctx context.Context) (js.Value, error) {
-			return fn(context.WithValue(ctx, signalKey{}, signal))
+			a.warm.callStarted()
+			defer a.warm.callEnded()
+			v, err := fn(context.WithValue(ctx, signalKey{}, signal))
+			if err == nil {
+				a.warm.afterResult()
+			}
+			return v, err
 		}, nil
 	})
 }
@@ -153,17 +159,7 @@ func callSignal(ctx context.Context) js.Value {
 type hostTokens struct{ host js.Value }
 
 func (h hostTokens) Token(ctx context.Context, forceRefresh bool) (string, error) {
-	v, err := callHost(ctx, h.host, "getToken", forceRefresh) // main checked it is a function
-	if err != nil {
-		return "", err
-	}
-	switch v.Type() {
-	case js.TypeString:
-		return v.String(), nil
-	case js.TypeUndefined, js.TypeNull:
-		return "", nil
-	}
-	return "", auth.Unknown(fmt.Errorf("host.getToken resolved to a %s, not a string or null", v.Type()))
+	return callHostString(ctx, h.host, "getToken", forceRefresh)
 }
 
 // jsError recovers the thrown JS value behind a safejs error.

@@ -46,6 +46,13 @@ func TestStart(t *testing.T) {
 	if !jsGlobal.Get("__notAHost").IsUndefined() {
 		t.Error("start left the key on the global")
 	}
+	// A host that lacks one method is a broken build, not "no current device".
+	jsGlobal.Set("__partHost", eval(`{register() {}, getToken: async () => null, clearDeviceMetadata: async () => {},
+		createCredential: async () => ({})}`))
+	err := start([]string{"cognito-wasm", "__partHost"}, jsGlobal)
+	if err == nil || !strings.Contains(err.Error(), "getDeviceKey") {
+		t.Errorf("start with a host lacking getDeviceKey: %v, want an error naming it", err)
+	}
 }
 
 func TestCallBeforeConfigure(t *testing.T) {
@@ -319,6 +326,24 @@ func TestServiceErrorKeepsTokenOut(t *testing.T) {
 	}
 	if strings.Contains(stringify(reason), bad) {
 		t.Errorf("the token appears in the rejection: %s", stringify(reason))
+	}
+
+	// A service that echoes the token back (here the emulator's fault, as a
+	// proxy or a verbose error page might): the rejection still never shows
+	// it, in the message, the underlying error or anywhere else.
+	if err := control.AddFault(context.Background(), authtest.Fault{
+		Mode: "error", Status: 400, ErrorType: "NotAuthorizedException", Message: "Invalid Access Token " + bad + " (echoed)",
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_, reason, rejected = h.call("listDevices", js.Undefined())
+	reason = mustReject(t, reason, rejected, "NotAuthorizedException", "Invalid Access Token [redacted] (echoed)")
+	all := stringify(reason) + " " + reason.Get("message").String() + " " + reason.Get("stack").String()
+	if u := reason.Get("underlyingError"); u.Truthy() {
+		all += " " + u.Get("message").String() + " " + stringify(u)
+	}
+	if strings.Contains(all, bad) {
+		t.Errorf("the echoed token appears in the rejection: %s", all)
 	}
 }
 

@@ -50,6 +50,8 @@ func newPlatformHost(t *testing.T, username string) *platformHost {
 			}
 			return promise.Call("resolve", p.deviceKey)
 		}),
+		"loadSession":  js.FuncOf(func(js.Value, []js.Value) any { return promise.Call("resolve", js.Null()) }),
+		"storeSession": js.FuncOf(func(js.Value, []js.Value) any { return promise.Call("resolve") }),
 		"clearDeviceMetadata": js.FuncOf(func(js.Value, []js.Value) any {
 			p.mu.Lock()
 			defer p.mu.Unlock()

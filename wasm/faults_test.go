@@ -17,6 +17,7 @@ import (
 	"github.com/cognito-wasm/cognito-wasm/internal/auth/authtest"
 	"github.com/cognito-wasm/cognito-wasm/internal/emulator"
 	"github.com/cognito-wasm/cognito-wasm/internal/fetch"
+	"github.com/cognito-wasm/cognito-wasm/internal/jsbridge"
 )
 
 // The fault matrix: every operation against every way the service or the
@@ -44,7 +45,7 @@ func faultOps(t *testing.T) []faultOp {
 const (
 	driveFault       = iota // queue the fault, make the call
 	driveAbort              // queue a hang, abort the call's signal once the emulator holds it
-	driveTimeout            // queue a hang; the client's per-call timeout ends the call
+	driveTimeout            // queue a hang; the call's deadline ends it
 	driveUnreachable        // nothing listens at the endpoint (a stopped emulator)
 )
 
@@ -64,8 +65,8 @@ type faultCase struct {
 // retried is how many attempts the SDK's retryer makes (internal/auth).
 const retried = 3
 
-// shortTimeout stands in for auth.DefaultTimeout (30 s), which is the same
-// mechanism with a longer clock.
+// shortTimeout stands in for auth's callTimeout (30 s): both are a deadline
+// on the call's context, and a caller's earlier one wins.
 const shortTimeout = time.Second
 
 var faultCases = []faultCase{
@@ -132,13 +133,11 @@ func TestFaultMatrix(t *testing.T) {
 func runFaultCase(t *testing.T, fc faultCase, ops []faultOp, token string) []faultResult {
 	t.Helper()
 	cfg := auth.Config{UserPoolID: emulator.DemoPoolID, ClientID: emulator.DemoClientID, Endpoint: emulatorURL}
-	switch fc.drive {
-	case driveTimeout:
-		cfg.Timeout = shortTimeout
-	case driveUnreachable:
+	if fc.drive == driveUnreachable {
 		cfg.Endpoint = closedPortURL(t)
 	}
-	api := apiObject(t, cfg, token)
+	a := newTestAPI(t, cfg, token)
+	obj := a.object()
 
 	results := make([]faultResult, len(ops))
 	byTarget := map[string][]int{}
@@ -153,7 +152,7 @@ func runFaultCase(t *testing.T, fc faultCase, ops []faultOp, token string) []fau
 	for _, target := range order {
 		wg.Go(func() {
 			for _, i := range byTarget[target] {
-				results[i] = runFaultCall(fc, api, ops[i])
+				results[i] = runFaultCall(fc, a, obj, ops[i])
 			}
 		})
 	}
@@ -161,7 +160,7 @@ func runFaultCase(t *testing.T, fc faultCase, ops []faultOp, token string) []fau
 	return results
 }
 
-func runFaultCall(fc faultCase, api js.Value, op faultOp) (r faultResult) {
+func runFaultCall(fc faultCase, a *api, obj js.Value, op faultOp) (r faultResult) {
 	ctx := context.Background()
 	before, err := targetLog(ctx, op.target)
 	if err != nil {
@@ -181,14 +180,30 @@ func runFaultCall(fc faultCase, api js.Value, op faultOp) (r faultResult) {
 		ac = jsGlobal.Get("AbortController").New()
 		signal = ac.Get("signal")
 	}
-	p := api.Call("call", op.method, op.input(), signal)
-	if fc.drive == driveAbort {
-		if err := waitHeld(ctx, op.target, len(before)); err != nil {
+	switch fc.drive {
+	case driveTimeout:
+		// A JS call cannot carry a deadline, so the export's work runs
+		// here with one, and its error becomes the rejection as in a call.
+		fn, err := exports[op.method](a.client.Load(), op.input())
+		if err != nil {
 			return faultResult{err: err}
 		}
-		ac.Call("abort")
+		tctx, cancel := context.WithTimeout(ctx, shortTimeout)
+		r.value, err = fn(tctx)
+		cancel()
+		if r.rejected = err != nil; r.rejected {
+			r.reason = jsbridge.RejectValue(err)
+		}
+	default:
+		p := obj.Call("call", op.method, op.input(), signal)
+		if fc.drive == driveAbort {
+			if err := waitHeld(ctx, op.target, len(before)); err != nil {
+				return faultResult{err: err}
+			}
+			ac.Call("abort")
+		}
+		r.value, r.reason, r.rejected = settle(p)
 	}
-	r.value, r.reason, r.rejected = settle(p)
 	after, err := targetLog(ctx, op.target)
 	if err != nil {
 		return faultResult{err: err}
@@ -241,10 +256,10 @@ func checkFaultResult(t *testing.T, fc faultCase, r faultResult, token string) {
 	}
 }
 
-// apiObject is the {configure, call} object of a fresh api whose client is
-// built from cfg directly (so a test may set a short Timeout), with a token
-// source that always answers token.
-func apiObject(t *testing.T, cfg auth.Config, token string) js.Value {
+// newTestAPI is a fresh api whose client is built from cfg directly (so a
+// test may point it at a closed port), with a token source that always
+// answers token.
+func newTestAPI(t *testing.T, cfg auth.Config, token string) *api {
 	t.Helper()
 	host := eval(`{ getToken: () => Promise.resolve(` + jsString(token) + `) }`)
 	a := newAPI(host, &fetch.Client{})
@@ -253,7 +268,7 @@ func apiObject(t *testing.T, cfg auth.Config, token string) js.Value {
 		t.Fatal(err)
 	}
 	a.client.Store(c)
-	return a.object()
+	return a
 }
 
 func jsString(s string) string { return jsJSON.Call("stringify", s).String() }

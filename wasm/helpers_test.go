@@ -61,7 +61,8 @@ func hasOwn(o js.Value, key string) bool {
 	return jsObject.Get("prototype").Get("hasOwnProperty").Call("call", o, key).Bool()
 }
 
-// testHost is the loader's host object, with a scripted getToken.
+// testHost is the loader's host object, with a scripted getToken, no
+// current device and no WebAuthn (platformHost scripts those).
 type testHost struct {
 	api js.Value
 
@@ -97,7 +98,16 @@ func newHost(t *testing.T) *testHost {
 	})
 	hostSeq++
 	key := fmt.Sprintf("__cognitoWasmHost_%d", hostSeq)
-	jsGlobal.Set(key, map[string]any{"register": register, "getToken": getToken})
+	jsGlobal.Set(key, map[string]any{
+		"register":            register,
+		"getToken":            getToken,
+		"getDeviceKey":        eval(`() => Promise.resolve(null)`),
+		"clearDeviceMetadata": eval(`() => Promise.resolve()`),
+		"loadSession":         eval(`() => Promise.resolve(null)`),
+		"storeSession":        eval(`() => Promise.resolve()`),
+		"createCredential": eval(`() => Promise.reject({name: "PasskeyNotSupported",
+			message: "Passkeys are not supported in this browser or context."})`),
+	})
 	if err := start([]string{"cognito-wasm", key}, jsGlobal); err != nil {
 		t.Fatal(err)
 	}

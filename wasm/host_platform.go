@@ -21,11 +21,7 @@ import (
 type hostDevices struct{ host js.Value }
 
 func (h hostDevices) DeviceKey(ctx context.Context) (string, error) {
-	v, err := callHost(ctx, h.host, "getDeviceKey")
-	if err != nil || v.Type() != js.TypeString {
-		return "", err // undefined or null: no current device
-	}
-	return v.String(), nil
+	return callHostString(ctx, h.host, "getDeviceKey") // "": no current device
 }
 
 func (h hostDevices) ClearDeviceMetadata(ctx context.Context) error {
@@ -39,9 +35,6 @@ func (h hostDevices) ClearDeviceMetadata(ctx context.Context) error {
 type hostCredentials struct{ host js.Value }
 
 func (h hostCredentials) CreateCredential(ctx context.Context, options []byte) ([]byte, error) {
-	if h.host.Get("createCredential").Type() != js.TypeFunction {
-		return nil, &auth.Error{Name: auth.NamePasskeyNotSupported, Message: "the host cannot create credentials"}
-	}
 	jsJSON := js.Global().Get("JSON")
 	opts, err := safejs.Safe(jsJSON).Call("parse", string(options))
 	if err != nil {
@@ -87,15 +80,27 @@ func ceremonyError(reason js.Value) error {
 }
 
 // callHost calls host[method](args...) and waits for its promise (or plain
-// value). A host without the method (a loader that predates it) answers
-// undefined, which reads as "none" for the device metadata.
+// value). start has checked that the host has every method (hostMethods).
 func callHost(ctx context.Context, host js.Value, method string, args ...any) (js.Value, error) {
-	if host.Get(method).Type() != js.TypeFunction {
-		return js.Undefined(), nil
-	}
 	p, err := safejs.Safe(host).Call(method, args...)
 	if err != nil {
 		return js.Undefined(), jsbridge.FromJSError(jsError(err))
 	}
 	return jsbridge.Await(ctx, safejs.Unsafe(p))
+}
+
+// callHostString is callHost for a method that resolves to a string or
+// null (then "").
+func callHostString(ctx context.Context, host js.Value, method string, args ...any) (string, error) {
+	v, err := callHost(ctx, host, method, args...)
+	if err != nil {
+		return "", err
+	}
+	switch v.Type() {
+	case js.TypeString:
+		return v.String(), nil
+	case js.TypeNull, js.TypeUndefined:
+		return "", nil
+	}
+	return "", auth.Unknown(fmt.Errorf("host.%s resolved to a %s, not a string or null", method, v.Type()))
 }

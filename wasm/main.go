@@ -15,6 +15,11 @@ import (
 	"github.com/cognito-wasm/cognito-wasm/internal/fetch"
 )
 
+// hostMethods are what the loader's host object (js/src/runtime/glue.ts)
+// provides. The loader and the wasm always ship together, so a host without
+// one of them is a broken build, refused at start.
+var hostMethods = []string{"register", "getToken", "getDeviceKey", "clearDeviceMetadata", "createCredential", "loadSession", "storeSession"}
+
 func main() {
 	if err := start(os.Args, js.Global()); err != nil {
 		fmt.Fprintln(os.Stderr, "cognito-wasm:", err)
@@ -32,9 +37,13 @@ func start(args []string, global js.Value) error {
 	key := args[1]
 	host := global.Get(key)
 	global.Delete(key)
-	if host.Type() != js.TypeObject || host.Get("register").Type() != js.TypeFunction ||
-		host.Get("getToken").Type() != js.TypeFunction {
-		return fmt.Errorf("global %q is not a loader host object with register and getToken", key)
+	if host.Type() != js.TypeObject {
+		return fmt.Errorf("global %q is not a loader host object", key)
+	}
+	for _, m := range hostMethods {
+		if host.Get(m).Type() != js.TypeFunction {
+			return fmt.Errorf("the loader host object at %q has no %s method", key, m)
+		}
 	}
 	host.Call("register", newAPI(host, &fetch.Client{}).object())
 	return nil

@@ -28,11 +28,7 @@ func WithCredentialCreator(cc CredentialCreator) Option { return func(c *Client)
 // user, as Amplify's associateWebAuthnCredential() does:
 // StartWebAuthnRegistration, the ceremony, CompleteWebAuthnRegistration.
 func (c *Client) AssociateWebAuthnCredential(ctx context.Context) error {
-	var start *cip.StartWebAuthnRegistrationOutput
-	err := c.call(ctx, "StartWebAuthnRegistration", map[string]any{}, func(ctx context.Context, token string) (err error) {
-		start, err = c.api.StartWebAuthnRegistration(ctx, &cip.StartWebAuthnRegistrationInput{AccessToken: &token})
-		return err
-	})
+	start, err := call(ctx, c, c.api.StartWebAuthnRegistration, &cip.StartWebAuthnRegistrationInput{})
 	if err != nil {
 		return err
 	}
@@ -42,7 +38,7 @@ func (c *Client) AssociateWebAuthnCredential(ctx context.Context) error {
 	}
 
 	// The ceremony waits for the user, so only the caller's signal and the
-	// options' own timeout bound it, not the per-request timeout.
+	// options' own timeout bound it, not callTimeout.
 	if c.creator == nil {
 		return PasskeyError(NamePasskeyNotSupported, nil)
 	}
@@ -58,13 +54,10 @@ func (c *Client) AssociateWebAuthnCredential(ctx context.Context) error {
 		return PasskeyError(NamePasskeyRegistrationFailed, nil)
 	}
 
-	return c.call(ctx, "CompleteWebAuthnRegistration", map[string]any{"Credential": credential}, func(ctx context.Context, token string) error {
-		_, err := c.api.CompleteWebAuthnRegistration(ctx, &cip.CompleteWebAuthnRegistrationInput{
-			AccessToken: &token,
-			Credential:  document.NewLazyDocument(credential),
-		})
-		return err
+	_, err = call(ctx, c, c.api.CompleteWebAuthnRegistration, &cip.CompleteWebAuthnRegistrationInput{
+		Credential: document.NewLazyDocument(credential),
 	})
+	return err
 }
 
 // creationOptions returns the options document as JSON after Amplify's

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,8 +13,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
-
-	"github.com/cognito-wasm/cognito-wasm/internal/model"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // TokenSource returns the signed-in user's access token ("" when there is
@@ -26,7 +23,7 @@ type TokenSource interface {
 	Token(ctx context.Context, forceRefresh bool) (string, error)
 }
 
-// TokenFunc adapts a function to TokenSource.
+// TokenFunc adapts a function to TokenSource (the wasm module's warm-up, tests).
 type TokenFunc func(ctx context.Context, forceRefresh bool) (string, error)
 
 // Token calls f.
@@ -40,9 +37,8 @@ type HTTPClient = cip.HTTPClient
 
 // Client runs the user-pool operations for one configuration.
 type Client struct {
-	api     *cip.Client
-	tokens  TokenSource
-	timeout time.Duration
+	api    *cip.Client
+	tokens TokenSource
 
 	devices DeviceStore       // nil: no device metadata anywhere
 	creator CredentialCreator // nil: no WebAuthn on this platform
@@ -53,7 +49,8 @@ type Option func(*Client)
 
 // New validates cfg and builds the SDK client directly from Options: no
 // shared config files, no environment, no credentials (the operations here
-// are unsigned; the access token travels in the body).
+// are unsigned; the access token travels in the body). Every operation's
+// stack starts with checkInput (validate.go).
 func New(cfg Config, tokens TokenSource, httpClient HTTPClient, opts ...Option) (*Client, error) {
 	r, err := cfg.resolve()
 	if err != nil {
@@ -62,14 +59,15 @@ func New(cfg Config, tokens TokenSource, httpClient HTTPClient, opts ...Option) 
 	if tokens == nil || httpClient == nil {
 		return nil, errors.New("auth: New needs a TokenSource and an HTTPClient")
 	}
-	api := cip.New(cip.Options{
+	c := &Client{tokens: tokens}
+	c.api = cip.New(cip.Options{
 		Region:       r.region,
 		BaseEndpoint: aws.String(r.endpoint),
 		HTTPClient:   httpClient,
 		Retryer:      newRetryer(),
 		Logger:       logging.Nop{},
+		APIOptions:   []func(*middleware.Stack) error{c.addCheckInput},
 	})
-	c := &Client{api: api, tokens: tokens, timeout: r.timeout}
 	for _, o := range opts {
 		o(c)
 	}
@@ -93,57 +91,62 @@ func newRetryer() aws.Retryer {
 
 var errTimeout = fmt.Errorf("cognito-wasm: the call took longer than its timeout: %w", context.DeadlineExceeded)
 
-// call is the path every operation shares: validate the request it would
-// send (with the public parameter names in errors) before anything else,
-// get the token, run send once, and once more with a refreshed token when
-// Cognito says the token expired.
-func (c *Client) call(ctx context.Context, op string, body map[string]any, send func(ctx context.Context, token string) error) error {
-	if e := validate(op, body, false); e != nil {
-		return e
-	}
-	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout, errTimeout)
+// call is the path every operation shares: run the SDK operation op on in
+// (its stack validates in, then asks for the token: validate.go), and once
+// more with a refreshed token when Cognito says the token expired; every
+// failure becomes an *Error without the tokens of the call in it.
+//
+// In and Out are the SDK's pointer types, so that all operations share one
+// instantiation of call.
+func call[In, Out any](ctx context.Context, c *Client, op func(context.Context, In, ...func(*cip.Options)) (Out, error), in In) (Out, error) {
+	var none Out
+	ctx, cancel := context.WithTimeoutCause(ctx, callTimeout, errTimeout)
 	defer cancel()
 	if ctx.Err() != nil { // aborted before it started: not even a token lookup
-		return fromContext(ctx)
+		return none, fromContext(ctx)
 	}
-
-	token, e := c.token(ctx, op, body, false)
-	if e != nil {
-		return e
-	}
-	err := send(ctx, token)
-	expired := token
+	s := &callTokens{}
+	ctx = context.WithValue(ctx, callTokensKey{}, s)
+	out, err := op(ctx, in)
 	if isExpired(err) && ctx.Err() == nil {
-		if token, e = c.token(ctx, op, body, true); e != nil {
-			if errors.Is(e, errCannotRefresh) {
-				return redact(fromSDK(err), expired) // Cognito's answer stands
-			}
-			return redact(e, expired)
+		s.forceRefresh = true
+		first := err
+		out, err = op(ctx, in)
+		if errors.Is(err, errCannotRefresh) {
+			err = first // no refresh possible: Cognito's answer stands, as in Amplify
 		}
-		err = send(ctx, token)
 	}
 	if err == nil {
-		return nil
+		return out, nil
 	}
 	if ctx.Err() != nil {
-		return redact(fromContext(ctx), expired, token)
+		return none, redact(fromContext(ctx), s.handedOut...)
 	}
-	return redact(fromSDK(err), expired, token)
+	return none, redact(fromSDK(err), s.handedOut...)
 }
 
-// token asks the source for a token and checks it against the model's
-// AccessToken constraints (without ever echoing it).
-func (c *Client) token(ctx context.Context, op string, body map[string]any, forceRefresh bool) (string, *Error) {
-	token, e := c.sessionToken(ctx, forceRefresh)
-	if e != nil {
-		return "", e
+// callTokens is what one call's checkInput needs to know about tokens:
+// whether to ask for a refreshed one, and which it has handed out (to be
+// kept out of the call's error).
+type callTokens struct {
+	forceRefresh bool
+	handedOut    []string
+}
+
+type callTokensKey struct{}
+
+// accessToken asks the source for the token an operation sends: a
+// refreshed one when the call's first attempt found it expired.
+func (c *Client) accessToken(ctx context.Context) (string, *Error) {
+	s, _ := ctx.Value(callTokensKey{}).(*callTokens)
+	if s == nil {
+		s = &callTokens{}
 	}
-	withToken := maps.Clone(body)
-	withToken["AccessToken"] = token
-	if e := validate(op, withToken, true); e != nil {
-		return "", redact(e, token)
+	token, e := c.sessionToken(ctx, s.forceRefresh)
+	if token != "" {
+		s.handedOut = append(s.handedOut, token)
 	}
-	return token, nil
+	return token, e
 }
 
 // sessionToken asks the source for the signed-in user's token: none is
@@ -166,55 +169,6 @@ func (c *Client) sessionToken(ctx context.Context, forceRefresh bool) (string, *
 		return "", unauthenticated()
 	}
 	return token, nil
-}
-
-// validate checks body against the operation's input shape in the model.
-// Before the token is known, violations of AccessToken are not reported.
-func validate(op string, body map[string]any, withToken bool) *Error {
-	vs, err := model.ValidateInput(op, body)
-	var serr *model.SerializationError
-	if errors.As(err, &serr) {
-		return serializationError(op, serr)
-	}
-	if err != nil {
-		return Unknown(err)
-	}
-	kept := vs[:0]
-	for _, v := range vs {
-		if v.Member != "AccessToken" || withToken {
-			kept = append(kept, v)
-		}
-	}
-	if len(kept) == 0 {
-		return nil
-	}
-	return InvalidParameter("%s", violationsMessage(kept, publicNames))
-}
-
-// serializationError explains a value of the wrong kind for its member, in
-// terms of the member's shape in the model. Inputs reach this only for
-// integers outside 32 bits; the JS bridge has already checked JS types.
-func serializationError(op string, serr *model.SerializationError) *Error {
-	member := upperFirst(serr.Path)
-	name, ok := publicNames[member]
-	if !ok {
-		name = serr.Path
-	}
-	if o := model.LookupOperation(op); o != nil {
-		if m := model.LookupShape(o.Input).Member(member); m != nil {
-			if s := model.LookupShape(m.Target); s != nil && s.Kind == model.KindInteger && s.Min != nil && s.Max != nil {
-				return InvalidParameter("%s must be an integer from %d to %d.", name, *s.Min, *s.Max)
-			}
-		}
-	}
-	return InvalidParameter("%s has the wrong type: %s.", name, serr.Msg)
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // isExpired reports Cognito's answer to an expired access token.

@@ -1,7 +1,9 @@
 // Package auth is the Cognito side of cognito-wasm: configuration, the SDK
-// client, one file per operation (validate → token → one SDK call → map to
-// Amplify's shape) and the single mapping of failures to Amplify's AuthError.
-// It is plain Go: the same code runs natively in tests and in the wasm module.
+// client, one file per operation (Amplify's input → the SDK input → one SDK
+// call, whose stack validates that input against the model and adds the
+// token (validate.go) → Amplify's shape) and the single mapping of failures
+// to Amplify's AuthError. It is plain Go: the same code runs natively in
+// tests and in the wasm module.
 package auth
 
 import (
@@ -14,24 +16,24 @@ import (
 	"github.com/cognito-wasm/cognito-wasm/internal/model"
 )
 
-// DefaultTimeout bounds a whole call: token lookup, every attempt and the
-// back-off between them. Amplify has no such bound; without one a request
-// that never answers would leave the caller's Promise pending forever.
-const DefaultTimeout = 30 * time.Second
+// callTimeout bounds each Cognito operation of a call (its token lookup,
+// every attempt and the back-off between them) and each read or clear of
+// the device metadata; a caller's earlier deadline still wins. Amplify has
+// no such bound; without one a request that never answers would leave the
+// caller's Promise pending forever.
+const callTimeout = 30 * time.Second
 
 // Config is what configure() receives.
 type Config struct {
 	UserPoolID string // "<region>_<id>", e.g. "us-east-1_AbC123"
 	ClientID   string // the app client id
 	Endpoint   string // optional; default https://cognito-idp.<region>.amazonaws.com/
-	Timeout    time.Duration
 }
 
 // resolved is a validated Config.
 type resolved struct {
 	region   string
 	endpoint string
-	timeout  time.Duration
 }
 
 // resolve validates c the way Amplify reads Auth.Cognito: the region is the
@@ -43,10 +45,7 @@ func (c Config) resolve() (resolved, error) {
 	if err := checkConfigValue("userPoolClientId", "ClientIdType", c.ClientID); err != nil {
 		return resolved{}, err
 	}
-	r := resolved{region: c.UserPoolID[:strings.IndexByte(c.UserPoolID, '_')], timeout: c.Timeout}
-	if r.timeout <= 0 {
-		r.timeout = DefaultTimeout
-	}
+	r := resolved{region: c.UserPoolID[:strings.IndexByte(c.UserPoolID, '_')]}
 	if c.Endpoint == "" {
 		r.endpoint = defaultEndpoint(r.region)
 		return r, nil

@@ -3,7 +3,6 @@ package auth
 import (
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestConfigResolve(t *testing.T) {
@@ -59,17 +58,7 @@ func TestConfigResolve(t *testing.T) {
 			if r.region != tt.region || r.endpoint != tt.endpoint {
 				t.Errorf("region, endpoint = %q, %q; want %q, %q", r.region, r.endpoint, tt.region, tt.endpoint)
 			}
-			if r.timeout != DefaultTimeout {
-				t.Errorf("timeout = %v, want %v", r.timeout, DefaultTimeout)
-			}
 		})
-	}
-}
-
-func TestConfigTimeout(t *testing.T) {
-	r, err := Config{UserPoolID: "us-east-1_a", ClientID: "c", Timeout: time.Second}.resolve()
-	if err != nil || r.timeout != time.Second {
-		t.Fatalf("resolve = %v, %v; want timeout 1s", r.timeout, err)
 	}
 }
 

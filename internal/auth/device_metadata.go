@@ -38,7 +38,7 @@ func (c *Client) currentDevice(ctx context.Context) (string, error) {
 	if c.devices == nil {
 		return "", nil
 	}
-	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout, errTimeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, callTimeout, errTimeout)
 	defer cancel()
 	key, err := c.devices.DeviceKey(ctx)
 	if err != nil {
@@ -51,7 +51,7 @@ func (c *Client) clearDeviceMetadata(ctx context.Context) error {
 	if c.devices == nil {
 		return nil
 	}
-	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout, errTimeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, callTimeout, errTimeout)
 	defer cancel()
 	if err := c.devices.ClearDeviceMetadata(ctx); err != nil {
 		return hostError(ctx, err)

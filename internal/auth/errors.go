@@ -14,8 +14,9 @@ import (
 	"github.com/cognito-wasm/cognito-wasm/internal/model"
 )
 
-// Error is Amplify's AuthError as data. Every failure of this package is an
-// *Error; the JS bridge turns it into the plain object the loader rethrows.
+// Error is Amplify's AuthError as data. Every failure of an operation or of
+// a configuration is an *Error; the JS bridge turns it into the plain object
+// the loader rethrows.
 type Error struct {
 	Name               string // Cognito's error code, or one of the local names below
 	Message            string
@@ -35,7 +36,6 @@ const (
 	NameTimeout          = "TimeoutError"
 	NameInvalidParameter = "InvalidParameterException"
 	NameUnknown          = "UnknownError"
-	NameNotImplemented   = "NotImplemented"
 )
 
 func (e *Error) Error() string { return e.Name + ": " + e.Message }
@@ -80,11 +80,6 @@ func Unknown(cause error) *Error {
 		RecoverySuggestion: "This may be a bug in cognito-wasm; please report it with the underlying error.",
 		Underlying:         cause,
 	}
-}
-
-// NotImplemented rejects an API this build does not provide yet.
-func NotImplemented(api string) *Error {
-	return &Error{Name: NameNotImplemented, Message: api + " is not implemented yet in cognito-wasm."}
 }
 
 // Aborted is the error of a call whose caller gave up (AbortSignal).
@@ -143,17 +138,6 @@ func fromSDK(err error) *Error {
 		e.HTTPStatusCode = resp.HTTPStatusCode()
 	}
 	return e
-}
-
-// publicNames maps request members to the parameter names users pass.
-var publicNames = map[string]string{
-	"MaxResults":      "pageSize",
-	"Limit":           "pageSize",
-	"NextToken":       "nextToken",
-	"PaginationToken": "nextToken",
-	"CredentialId":    "credentialId",
-	"DeviceKey":       "device.id",
-	"AccessToken":     "access token",
 }
 
 // violationsMessage renders model violations with public names:

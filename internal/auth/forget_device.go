@@ -15,13 +15,6 @@ type ForgetDeviceInput struct {
 // in.DeviceID is nil. As in Amplify, forgetting the current device also
 // clears its metadata from the storage.
 func (c *Client) ForgetDevice(ctx context.Context, in ForgetDeviceInput) error {
-	body := map[string]any{}
-	if in.DeviceID != nil {
-		body["DeviceKey"] = *in.DeviceID
-		if e := validate("ForgetDevice", body, false); e != nil {
-			return e
-		}
-	}
 	if ctx.Err() != nil {
 		return fromContext(ctx)
 	}
@@ -35,12 +28,7 @@ func (c *Client) ForgetDevice(ctx context.Context, in ForgetDeviceInput) error {
 	} else if current == "" {
 		return c.noCurrentDevice(ctx)
 	}
-	body["DeviceKey"] = key
-	err = c.call(ctx, "ForgetDevice", body, func(ctx context.Context, token string) error {
-		_, err := c.api.ForgetDevice(ctx, &cip.ForgetDeviceInput{AccessToken: &token, DeviceKey: &key})
-		return err
-	})
-	if err != nil {
+	if _, err := call(ctx, c, c.api.ForgetDevice, &cip.ForgetDeviceInput{DeviceKey: &key}); err != nil {
 		return err
 	}
 	if key == current {

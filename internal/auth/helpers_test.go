@@ -45,11 +45,11 @@ type testEnv struct {
 
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
-	return newSeededEnv(t, nil)
+	return newSeededTestEnv(t, nil)
 }
 
-// newSeededEnv is newTestEnv on another seed (nil: the demo seed).
-func newSeededEnv(t *testing.T, seed *emulator.Seed) *testEnv {
+// newSeededTestEnv is newTestEnv on another seed (nil: the demo seed).
+func newSeededTestEnv(t *testing.T, seed *emulator.Seed) *testEnv {
 	t.Helper()
 	emu, err := emulator.New(seed)
 	if err != nil {

@@ -37,21 +37,11 @@ const fetchDevicesLimit = 60
 
 // ListDevices lists the signed-in user's remembered/tracked devices.
 func (c *Client) ListDevices(ctx context.Context, in ListDevicesInput) (*ListDevicesOutput, error) {
-	body := map[string]any{}
-	req := &cip.ListDevicesInput{PaginationToken: in.NextToken}
-	if in.PageSize != nil {
-		body["Limit"] = *in.PageSize
-		req.Limit = aws.Int32(int32(*in.PageSize)) // c.call validates body first: 0..60
+	limit, err := int32Member("ListDevices", "Limit", in.PageSize)
+	if err != nil {
+		return nil, err
 	}
-	if in.NextToken != nil {
-		body["PaginationToken"] = *in.NextToken
-	}
-	var out *cip.ListDevicesOutput
-	err := c.call(ctx, "ListDevices", body, func(ctx context.Context, token string) (err error) {
-		req.AccessToken = &token
-		out, err = c.api.ListDevices(ctx, req)
-		return err
-	})
+	out, err := call(ctx, c, c.api.ListDevices, &cip.ListDevicesInput{Limit: limit, PaginationToken: in.NextToken})
 	if err != nil {
 		return nil, err
 	}

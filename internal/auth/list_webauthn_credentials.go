@@ -33,20 +33,13 @@ type WebAuthnCredential struct {
 
 // ListWebAuthnCredentials lists the signed-in user's passkeys.
 func (c *Client) ListWebAuthnCredentials(ctx context.Context, in ListWebAuthnCredentialsInput) (*ListWebAuthnCredentialsOutput, error) {
-	body := map[string]any{}
-	req := &cip.ListWebAuthnCredentialsInput{NextToken: in.NextToken}
-	if in.PageSize != nil {
-		body["MaxResults"] = *in.PageSize
-		req.MaxResults = aws.Int32(int32(*in.PageSize)) // c.call validates body first: 0..20
+	maxResults, err := int32Member("ListWebAuthnCredentials", "MaxResults", in.PageSize)
+	if err != nil {
+		return nil, err
 	}
-	if in.NextToken != nil {
-		body["NextToken"] = *in.NextToken
-	}
-	var out *cip.ListWebAuthnCredentialsOutput
-	err := c.call(ctx, "ListWebAuthnCredentials", body, func(ctx context.Context, token string) (err error) {
-		req.AccessToken = &token
-		out, err = c.api.ListWebAuthnCredentials(ctx, req)
-		return err
+	out, err := call(ctx, c, c.api.ListWebAuthnCredentials, &cip.ListWebAuthnCredentialsInput{
+		MaxResults: maxResults,
+		NextToken:  in.NextToken,
 	})
 	if err != nil {
 		return nil, err

@@ -461,14 +461,33 @@ func TestAbortHangingRequest(t *testing.T) {
 
 func TestTimeout(t *testing.T) {
 	env := newTestEnv(t)
+	c := env.client(t, staticToken(env.signIn(t, emulator.DemoUsername).AccessToken))
+	env.fault(t, emulator.Fault{Mode: emulator.FaultHang})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err := c.ListWebAuthnCredentials(ctx, ListWebAuthnCredentialsInput{})
+	asError(t, err, NameTimeout)
+	if n := len(env.targets()); n != 1 {
+		t.Errorf("%d attempts, want 1 (nothing is retried after the deadline)", n)
+	}
+}
+
+// TestCallTimeout checks that a call without a deadline of its own runs
+// under callTimeout: the token source sees the call's deadline.
+func TestCallTimeout(t *testing.T) {
+	env := newTestEnv(t)
 	tok := env.signIn(t, emulator.DemoUsername).AccessToken
-	cfg := env.config()
-	cfg.Timeout = 100 * time.Millisecond
-	c, err := New(cfg, staticToken(tok), http.DefaultClient)
-	if err != nil {
+	var left time.Duration
+	c := env.client(t, TokenFunc(func(ctx context.Context, _ bool) (string, error) {
+		if d, ok := ctx.Deadline(); ok {
+			left = time.Until(d)
+		}
+		return tok, nil
+	}))
+	if _, err := c.ListDevices(context.Background(), ListDevicesInput{}); err != nil {
 		t.Fatal(err)
 	}
-	env.fault(t, emulator.Fault{Mode: emulator.FaultHang})
-	_, err = c.ListWebAuthnCredentials(context.Background(), ListWebAuthnCredentialsInput{})
-	asError(t, err, NameTimeout)
+	if left <= 0 || left > callTimeout {
+		t.Errorf("the token source saw %v left of the call, want a deadline within %v", left, callTimeout)
+	}
 }

@@ -193,7 +193,7 @@ func (t *sessionTokens) refresh(ctx context.Context, s Session) (Session, *Error
 // run performs the refresh of r and writes the new tokens back. A failed
 // refresh is forgotten, so that a later call tries again.
 func (t *sessionTokens) run(ctx context.Context, r *refreshCall, s Session) {
-	ctx, cancel := context.WithTimeoutCause(ctx, t.c.timeout, errTimeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, callTimeout, errTimeout)
 	defer cancel()
 	r.to, r.err = t.getTokens(ctx, s)
 	if r.err == nil {

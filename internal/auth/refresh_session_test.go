@@ -129,7 +129,7 @@ type sessionEnv struct {
 
 func newSessionEnv(t *testing.T, seed *emulator.Seed) *sessionEnv {
 	t.Helper()
-	env := newSeededEnv(t, seed)
+	env := newSeededTestEnv(t, seed)
 	tok := env.signIn(t, emulator.DemoUsername)
 	store := &memSession{s: &Session{Username: emulator.DemoUsername, AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken}}
 	sent := &bodies{target: "GetTokensFromRefreshToken"}

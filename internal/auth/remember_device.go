@@ -20,12 +20,9 @@ func (c *Client) RememberDevice(ctx context.Context) error {
 	if key == "" {
 		return c.noCurrentDevice(ctx)
 	}
-	const status = types.DeviceRememberedStatusTypeRemembered
-	body := map[string]any{"DeviceKey": key, "DeviceRememberedStatus": string(status)}
-	return c.call(ctx, "UpdateDeviceStatus", body, func(ctx context.Context, token string) error {
-		_, err := c.api.UpdateDeviceStatus(ctx, &cip.UpdateDeviceStatusInput{
-			AccessToken: &token, DeviceKey: &key, DeviceRememberedStatus: status,
-		})
-		return err
+	_, err = call(ctx, c, c.api.UpdateDeviceStatus, &cip.UpdateDeviceStatusInput{
+		DeviceKey:              &key,
+		DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered,
 	})
+	return err
 }

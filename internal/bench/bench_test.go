@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,9 +15,11 @@ import (
 // every client, pass the fidelity check and fill every figure. It asserts
 // on counts and presence, never on a time. It needs js/dist (make build).
 func TestHarness(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 9*time.Minute)
 	defer cancel()
-	cfg := Config{Calls: 3, MemCalls: 20, Runs: 1, WarmVisits: 1, TraceRuns: 1, Warmup: 1}
+	cfg := Config{Calls: 3, MemCalls: 20, Runs: 1, WarmVisits: 1, TraceRuns: 1, Warmup: 1,
+		Latency: 40 * time.Millisecond, LatencyRuns: 1, LatencyCalls: 3, SettleQuiet: 500 * time.Millisecond,
+		Log: testLog{t}}
 	rep, err := Run(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -61,16 +64,18 @@ func TestHarness(t *testing.T) {
 			t.Errorf("bench.json lacks %s", path)
 		}
 	}
+	// Every client but wasm-before, which needs -before.
+	measured := slices.DeleteFunc(slices.Clone(clients), func(c client) bool { return c.Before })
 	clientsJSON, _ := doc["clients"].([]any)
-	if len(clientsJSON) != len(clients) {
-		t.Fatalf("bench.json has %d clients, want %d", len(clientsJSON), len(clients))
+	if len(clientsJSON) != len(measured) || len(rep.Clients) != len(measured) {
+		t.Fatalf("bench.json has %d clients, want %d", len(clientsJSON), len(measured))
 	}
 	for i, cj := range clientsJSON {
 		c, _ := cj.(map[string]any)
 		name, _ := c["name"].(string)
 		counts := map[string]float64{
 			"coldFirstResultMs.n": 1, "coldConfiguredMs.n": 1, "warmFirstResultMs.n": 1, "warmSecondVisitMs.n": 1,
-			"longestTaskMs.n": 1, "traceWindowMs.n": 1,
+			"longestTaskMs.n": 1, "traceWindowMs.n": 1, "wasmCodeCacheAfterColdBytes.n": 1, "wasmCodeCacheAfterSecondBytes.n": 1,
 			"perCallMs.listCredentials.n": 3, "perCallMs.listDevices.n": 3, "perCallMs.deleteCredential.n": 3,
 			"perCallRequests.listCredentials.posts": 3, "memory.calls": 20,
 		}
@@ -86,7 +91,7 @@ func TestHarness(t *testing.T) {
 				t.Errorf("%s: bench.json lacks %s", name, path)
 			}
 		}
-		cl := clients[i]
+		cl := measured[i]
 		if cl.Name != name {
 			t.Fatalf("client %d is %q, want %q", i, name, cl.Name)
 		}
@@ -104,17 +109,57 @@ func TestHarness(t *testing.T) {
 				t.Errorf("%s: no WebAssembly.Memory found after the calls", name)
 			}
 		}
+		// A floor program is what the loader ran, not js/dist's
+		// cognito-wasm.wasm.
+		if cl.WasmURL != "" {
+			var paths []string
+			for _, a := range rep.Clients[i].Assets {
+				paths = append(paths, a.Path)
+			}
+			if !slices.Contains(paths, cl.WasmURL) || slices.Contains(paths, "/dist/cognito-wasm.wasm") {
+				t.Errorf("%s loaded %v, want %s and not js/dist's module", name, paths, cl.WasmURL)
+			}
+		}
+	}
+
+	// The round-trip pass: every client measured again, every request to
+	// the emulator held back.
+	rt := rep.RoundTrip
+	if rt == nil {
+		t.Fatal("no round-trip pass")
+	}
+	if rt.Requests == 0 || rt.Held != rt.Requests {
+		t.Errorf("round trip: %d of %d requests held back, want all", rt.Held, rt.Requests)
+	}
+	if len(rt.Clients) != len(measured) {
+		t.Fatalf("round trip measured %d clients, want %d", len(rt.Clients), len(measured))
+	}
+	for _, c := range rt.Clients {
+		if c.Cold.N != 1 || c.Warm2nd.N != 1 || c.PerCall["listCredentials"].N != 3 || c.PerCall["deleteCredential"].N != 3 {
+			t.Errorf("round trip %s: cold n=%d, 2nd visit n=%d, per-call n=%d/%d, want 1, 1, 3, 3",
+				c.Name, c.Cold.N, c.Warm2nd.N, c.PerCall["listCredentials"].N, c.PerCall["deleteCredential"].N)
+		}
 	}
 
 	md, err := os.ReadFile(filepath.Join(out, "bench.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{rep.Browser.Product, rep.Date, "| transfer brotli |", "## Fidelity", "Passed"} {
+	for _, want := range []string{rep.Browser.Product, rep.Date, "| transfer brotli |", "## Fidelity", "Passed",
+		"## cognito-wasm against its floors", "floor: Go SDK + fetch", "## With a 40 ms round trip"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("bench.md lacks %q", want)
 		}
 	}
+}
+
+// testLog writes the bench's progress lines (phases and their durations)
+// to the test log.
+type testLog struct{ t *testing.T }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
 }
 
 // lookup follows a dotted path through decoded JSON objects; keys may

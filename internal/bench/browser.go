@@ -37,13 +37,13 @@ type chromium struct {
 	profile string
 }
 
-func startChromium(ctx context.Context, execPath string) (*chromium, error) {
+func startChromium(ctx context.Context, execPath string, flags []string) (*chromium, error) {
 	profile, err := os.MkdirTemp("", "cw-bench-profile-")
 	if err != nil {
 		return nil, err
 	}
 	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(execPath), chromedp.UserDataDir(profile)}
-	for _, f := range chromiumFlags {
+	for _, f := range flags {
 		name, value, hasValue := strings.Cut(strings.TrimPrefix(f, "--"), "=")
 		if hasValue {
 			opts = append(opts, chromedp.Flag(name, value))

@@ -33,7 +33,7 @@ func (r *runner) fidelity(ctx context.Context) error {
 		{name: "wasm-page", page: "wasm-page.html", rule: amplifyDate},
 		{name: "wasm-worker", page: "wasm-worker.html", rule: amplifyDate},
 	}
-	c, err := startChromium(ctx, r.cfg.Chromium)
+	c, err := startChromium(ctx, r.cfg.Chromium, r.browserFlags())
 	if err != nil {
 		return err
 	}

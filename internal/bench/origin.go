@@ -64,7 +64,7 @@ func newAsset(urlPath string, raw, gz, br []byte) (*asset, error) {
 		}
 	}
 	if br == nil {
-		if br, err = brotliBytes(raw); err != nil {
+		if br, err = brotliBytes(raw, 22); err != nil {
 			return nil, fmt.Errorf("brotli %s: %w", urlPath, err)
 		}
 	}
@@ -90,9 +90,11 @@ func gzipBytes(b []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func brotliBytes(b []byte) ([]byte, error) {
+// brotliBytes compresses at quality 11 with a window of 2^lgwin bytes
+// (22 is the encoder's default).
+func brotliBytes(b []byte, lgwin int) ([]byte, error) {
 	var buf bytes.Buffer
-	w := brotli.NewWriterLevel(&buf, brotli.BestCompression)
+	w := brotli.NewWriterOptions(&buf, brotli.WriterOptions{Quality: brotli.BestCompression, LGWin: lgwin})
 	if _, err := w.Write(b); err != nil {
 		return nil, err
 	}

@@ -25,6 +25,15 @@ type client struct {
 	Worker  *bool    // cognito-wasm's worker option
 	// Floor marks the bare-fetch page: no library, so no cold/size figures.
 	Floor bool
+	// Program is a floor program (internal/bench/floor/<Program>) that the
+	// bench builds and the loader runs instead of cognito-wasm.wasm, from
+	// WasmURL.
+	Program string
+	WasmURL string
+	// Before marks the client that runs an earlier cognito-wasm.wasm
+	// (Config.BeforeWasm) in page mode, beside the current one: measured
+	// only when that file is given.
+	Before bool
 }
 
 var (
@@ -38,6 +47,12 @@ var clients = []client{
 	{Name: "sdkv3", Label: "AWS SDK JS v3", Lib: "sdk", Scripts: []string{"/ref/sdkv3-calls.js"}},
 	{Name: "wasm-page", Label: "cognito-wasm (page)", Lib: "wasm", Scripts: []string{"/dist/cognito-wasm.js"}, Worker: &no},
 	{Name: "wasm-worker", Label: "cognito-wasm (worker)", Lib: "wasm", Scripts: []string{"/dist/cognito-wasm.js"}, Worker: &yes},
+	{Name: "wasm-before", Label: "cognito-wasm before (page)", Lib: "wasm", Scripts: []string{"/dist/cognito-wasm.js"}, Worker: &no,
+		WasmURL: "/before/cognito-wasm.wasm", Before: true},
+	{Name: "floor-sdk", Label: "floor: Go SDK + fetch", Lib: "wasm", Scripts: []string{"/dist/cognito-wasm.js"}, Worker: &no,
+		Program: "sdk", WasmURL: "/floor/sdk.wasm"},
+	{Name: "floor-gofetch", Label: "floor: Go + fetch", Lib: "wasm", Scripts: []string{"/dist/cognito-wasm.js"}, Worker: &no,
+		Program: "gofetch", WasmURL: "/floor/gofetch.wasm"},
 	{Name: "fetch", Label: "bare fetch (floor)", Lib: "fetch", Floor: true},
 }
 
@@ -59,6 +74,7 @@ type pageConfig struct {
 	Endpoint   string `json:"endpoint"`
 	Region     string `json:"region"`
 	Worker     *bool  `json:"worker,omitempty"`
+	WasmURL    string `json:"wasmURL,omitempty"`
 	// Session, when set, is written to localStorage by the page's first
 	// script, before any library loads (see runner.armSession).
 	Session map[string]string `json:"session,omitempty"`
@@ -78,7 +94,7 @@ const fidelityRefPage = "fidelity-ref.html"
 func (ps pageSet) config(c client) pageConfig {
 	region, _, _ := strings.Cut(ps.userPoolID, "_")
 	return pageConfig{
-		Client: c.Name, Lib: c.Lib, Worker: c.Worker,
+		Client: c.Name, Lib: c.Lib, Worker: c.Worker, WasmURL: c.WasmURL,
 		UserPoolID: ps.userPoolID, ClientID: ps.clientID, Endpoint: ps.endpoint, Region: region,
 	}
 }

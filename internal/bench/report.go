@@ -2,17 +2,19 @@ package main
 
 // Report is bench.json.
 type Report struct {
-	Date      string            `json:"date"` // RFC 3339, UTC
-	Browser   BrowserInfo       `json:"browser"`
-	Host      HostInfo          `json:"host"`
-	Config    Config            `json:"config"`
-	Versions  map[string]string `json:"versions"`
-	Methods   map[string]string `json:"methods"`
-	Clients   []*ClientResult   `json:"clients"`
-	Fidelity  FidelityResult    `json:"fidelity"`
-	Targets   []TargetCheck     `json:"targets"`
-	Baseline  string            `json:"baseline"` // client the ratios divide by
-	ElapsedMs float64           `json:"elapsedMs"`
+	Date     string            `json:"date"` // RFC 3339, UTC
+	Browser  BrowserInfo       `json:"browser"`
+	Host     HostInfo          `json:"host"`
+	Config   Config            `json:"config"`
+	Versions map[string]string `json:"versions"`
+	Methods  map[string]string `json:"methods"`
+	Clients  []*ClientResult   `json:"clients"`
+	Fidelity FidelityResult    `json:"fidelity"`
+	Targets  []TargetCheck     `json:"targets"`
+	// RoundTrip is the pass with a network delay (Config.Latency).
+	RoundTrip *RoundTripResult `json:"roundTrip,omitempty"`
+	Baseline  string           `json:"baseline"` // client the ratios divide by
+	ElapsedMs float64          `json:"elapsedMs"`
 }
 
 // BrowserInfo identifies the browser that ran the benchmark.
@@ -66,6 +68,11 @@ type ClientResult struct {
 	WarmReady stat `json:"warmConfiguredMs"`
 	// Warm2nd is the second visit alone (the first warm one).
 	Warm2nd stat `json:"warmSecondVisitMs"`
+	// Bytes in the profile's code caches once the cold visit, and the
+	// first warm one, had settled (codeCache).
+	WasmCodeCacheCold stat `json:"wasmCodeCacheAfterColdBytes"`
+	WasmCodeCache2nd  stat `json:"wasmCodeCacheAfterSecondBytes"`
+	JSCodeCacheCold   stat `json:"jsCodeCacheAfterColdBytes"`
 
 	LongestTask   stat            `json:"longestTaskMs"`
 	TraceWindow   stat            `json:"traceWindowMs"`
@@ -78,6 +85,19 @@ type ClientResult struct {
 	Memory          *MemoryResult           `json:"memory"`
 	WorkerTargets   int                     `json:"workerTargets"` // dedicated workers seen after load
 	Errors          []string                `json:"errors,omitempty"`
+}
+
+// RoundTripResult holds the loads and per-call figures measured with every
+// emulator answer delayed by DelayMs.
+type RoundTripResult struct {
+	DelayMs float64 `json:"delayMs"`
+	Runs    int     `json:"runs"`
+	Calls   int     `json:"calls"`
+	// Requests the emulator got during the pass and how many of them were
+	// held back (all, unless the delay was not applied).
+	Requests int64           `json:"requests"`
+	Held     int64           `json:"held"`
+	Clients  []*ClientResult `json:"clients"`
 }
 
 // requestCount is what the emulator received.

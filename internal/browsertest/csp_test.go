@@ -1,43 +1,41 @@
 package browsertest
 
 import (
-	"slices"
+	"strings"
 	"testing"
-
-	"github.com/chromedp/chromedp"
 )
 
-// TestStrictCSP loads the ES module from a page under script-src 'self'
-// 'wasm-unsafe-eval': no inline script, no eval, and no blob: Worker, so the
-// default Worker mode must fall back to running on the page by itself.
+// TestStrictCSP loads the ES module from a page under the policy the READMEs
+// recommend (default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
+// worker-src 'self'; connect-src 'self' <Cognito>), and the same without
+// worker-src: the runtime must run in the package's worker file, and
+// configure() must say so. With every Worker forbidden it runs on the page.
 func TestStrictCSP(t *testing.T) {
-	resetEmulator(t)
-	tb := newTab(t)
-	tb.storeAmplifyTokens()
-	tb.do(navigate(site+"/pages/csp-page.html"), chromedp.WaitReady(chromedp.CSS(`#result[data-done]`)))
-	var r struct {
-		Error             string   `json:"error"`
-		Credentials       []string `json:"credentials"`
-		Devices           []string `json:"devices"`
-		Dates             bool     `json:"dates"`
-		WasmFetchedByPage int      `json:"wasmFetchedByPage"`
+	for _, tc := range []struct {
+		policy            string
+		runtime           string
+		workers           int
+		wasmFetchedByPage int
+	}{
+		{"documented", "worker", 1, 0},
+		{"no-worker-src", "worker", 1, 0},
+		{"no-worker", "page", 0, 1},
+	} {
+		t.Run(tc.policy, func(t *testing.T) {
+			resetEmulator(t)
+			tb := newTab(t)
+			tb.storeAmplifyTokens()
+			tb.checkResult(site+"/pages/csp-page.html?csp="+tc.policy, tc.runtime)
+			workers := tb.workerURLs()
+			if len(workers) != tc.workers || (tc.workers == 1 && workers[0] != site+"/dist/cognito-wasm-worker.js") {
+				t.Errorf("workers %q, want %d (%s/dist/cognito-wasm-worker.js)", workers, tc.workers, site)
+			}
+			var inPage int
+			tb.eval(wasmFetchedByPageJS, &inPage)
+			if inPage != tc.wasmFetchedByPage {
+				t.Errorf("the page fetched the .wasm %d times, want %d", inPage, tc.wasmFetchedByPage)
+			}
+			tb.screenshot("strict-csp-" + strings.ReplaceAll(tc.policy, " ", "-"))
+		})
 	}
-	tb.eval(`return JSON.parse(document.getElementById('result').textContent)`, &r)
-	if r.Error != "" {
-		t.Fatalf("page failed: %s", r.Error)
-	}
-	var wantCreds, wantDevs []string
-	for _, c := range seedCredentials() {
-		wantCreds = append(wantCreds, c.CredentialID)
-	}
-	for _, d := range seedDevices() {
-		wantDevs = append(wantDevs, d.ID)
-	}
-	if !slices.Equal(r.Credentials, wantCreds) || !slices.Equal(r.Devices, wantDevs) || !r.Dates {
-		t.Errorf("under CSP: credentials %q, devices %q, dates are Dates: %v; want %q, %q", r.Credentials, r.Devices, r.Dates, wantCreds, wantDevs)
-	}
-	if r.WasmFetchedByPage != 1 {
-		t.Errorf("the page fetched the .wasm %d times, want 1: the blob: Worker is forbidden, so the runtime must run on the page", r.WasmFetchedByPage)
-	}
-	tb.screenshot("strict-csp")
 }

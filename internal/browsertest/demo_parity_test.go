@@ -2,7 +2,6 @@ package browsertest
 
 import (
 	"context"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"slices"
@@ -40,10 +39,7 @@ func TestDemoPasskeyAndDevices(t *testing.T) {
 	demo := demoserver.New(web.FS, os.DirFS(distDir), demoserver.Config{
 		UserPoolID: emulator.DemoPoolID, UserPoolClientID: emulator.DemoClientID, UserPoolEndpoint: cognitoURL,
 	})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", strictCSP+" blob:")
-		demo.ServeHTTP(w, r)
-	}))
+	srv := httptest.NewServer(demo) // with the demo's own CSP
 	defer srv.Close()
 	origin := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
 

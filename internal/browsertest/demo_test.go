@@ -18,9 +18,10 @@ import (
 // TestDemoPage drives the demo page as a person would: sign in with the
 // prefilled demo user, see the passkeys, delete one (gone after a reload),
 // page through the devices, see the error of an expired session, sign in
-// again, sign out. The page is served with a CSP that forbids inline script
-// but allows blob: workers (what an app that wants Worker mode would send), so
-// its own scripts must all be files and the runtime runs in a Worker.
+// again, sign out. The page is served with the demo server's own strict CSP
+// (no inline script, connections only to itself and the emulator, blob:
+// workers allowed, as an app that wants Worker mode would send it), so its
+// own scripts must all be files, and the runtime still runs in a Worker.
 func TestDemoPage(t *testing.T) {
 	resetEmulator(t)
 	demo := demoserver.New(web.FS, os.DirFS(distDir), demoserver.Config{
@@ -28,10 +29,7 @@ func TestDemoPage(t *testing.T) {
 		UserPoolClientID: emulator.DemoClientID,
 		UserPoolEndpoint: cognitoURL,
 	})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", strictCSP+" blob:")
-		demo.ServeHTTP(w, r)
-	}))
+	srv := httptest.NewServer(demo) // with the demo's own CSP
 	defer srv.Close()
 	tb := newTab(t)
 	creds, devs := seedCredentials(), seedDevices()
@@ -70,6 +68,21 @@ func TestDemoPage(t *testing.T) {
 	tb.eval(wasmFetchedByPageJS, &inPage)
 	if inPage != 0 {
 		t.Errorf("the demo page fetched the .wasm itself: the runtime is not in a Worker")
+	}
+	// The policy is on and enforced: the page cannot connect elsewhere.
+	res, err := http.Get(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if csp := res.Header.Get("Content-Security-Policy"); csp != demoserver.CSP(cognitoURL) {
+		t.Errorf("demo page CSP %q, want %q", csp, demoserver.CSP(cognitoURL))
+	}
+	var violated string
+	tb.eval(`const seen = new Promise((resolve) => document.addEventListener('securitypolicyviolation', (e) => resolve(e.effectiveDirective), { once: true }));
+		try { await fetch(`+jsString(site+"/config.json")+`); return 'fetched'; } catch { return await seen; }`, &violated)
+	if violated != "connect-src" {
+		t.Errorf("a fetch to another origin from the demo page: %q, want it refused by connect-src", violated)
 	}
 	tb.screenshot("demo-2-account")
 

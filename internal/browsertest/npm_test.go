@@ -28,26 +28,13 @@ func TestNPMPackage(t *testing.T) {
 	if _, err := os.Stat(tsc); err != nil {
 		t.Fatalf("TypeScript is missing from js/node_modules (run `npm ci` in js/, as `make deps` does): %v", err)
 	}
-	tmp := t.TempDir()
-	consumer := filepath.Join(tmp, "consumer")
+	consumer := filepath.Join(t.TempDir(), "consumer")
 
 	// npm pack, and what the tarball holds.
-	out := run(t, filepath.Join(repoRoot, "js"), npm, "pack", "--json", "--pack-destination", tmp)
-	var packed []struct {
-		Filename string `json:"filename"`
-		Files    []struct {
-			Path string `json:"path"`
-		} `json:"files"`
-	}
-	if err := json.Unmarshal(out, &packed); err != nil || len(packed) != 1 {
-		t.Fatalf("npm pack --json: %v\n%s", err, out)
-	}
-	var files []string
-	for _, f := range packed[0].Files {
-		files = append(files, f.Path)
-	}
-	slices.Sort(files)
-	for _, want := range []string{"package.json", "README.md", "dist/index.mjs", "dist/index.d.ts", "dist/cognito-wasm.js", "dist/cognito-wasm.wasm"} {
+	tgz, files := npmPack(t)
+	files = slices.Sorted(slices.Values(files))
+	for _, want := range []string{"package.json", "README.md", "LICENSE", "dist/index.mjs", "dist/index.d.ts", "dist/cognito-wasm.js",
+		"dist/cognito-wasm-worker.js", "dist/cognito-wasm.wasm"} {
 		if !slices.Contains(files, want) {
 			t.Errorf("the tarball lacks %s (it has %q)", want, files)
 		}
@@ -61,8 +48,12 @@ func TestNPMPackage(t *testing.T) {
 	// A consumer project that installs it (no registry needed: no dependencies).
 	copyDir(t, "testdata/consumer", consumer)
 	writeFile(t, filepath.Join(consumer, "package.json"), `{"name": "consumer", "private": true, "type": "module"}`)
-	run(t, consumer, npm, "install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", filepath.Join(tmp, packed[0].Filename))
+	run(t, consumer, npm, "install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", tgz)
 	run(t, consumer, tsc, "--noEmit", "-p", ".")
+	// Importing it where there is no DOM nor Worker (a server rendering the
+	// page, as Next.js does) must not throw; only configure() starts anything.
+	run(t, consumer, "node", "--input-type=module", "-e",
+		`const m = await import('cognito-wasm'); if (typeof m.configure !== 'function') throw new Error('no configure export');`)
 
 	res := api.Build(api.BuildOptions{
 		EntryPoints:       []string{"main.ts"},
@@ -81,12 +72,11 @@ func TestNPMPackage(t *testing.T) {
 	if len(res.Errors) > 0 {
 		t.Fatalf("esbuild: %s", strings.Join(api.FormatMessages(res.Errors, api.FormatMessagesOptions{Kind: api.ErrorMessage}), ""))
 	}
-	// The module finds its .wasm next to the bundle (import.meta.url).
-	wasm, err := os.ReadFile(filepath.Join(consumer, "node_modules", "cognito-wasm", "dist", "cognito-wasm.wasm"))
-	if err != nil {
-		t.Fatal(err)
+	// esbuild leaves new URL(..., import.meta.url) alone: js/README.md's recipe
+	// copies the two files beside the bundle.
+	for _, name := range []string{"cognito-wasm.wasm", "cognito-wasm-worker.js"} {
+		writeFile(t, filepath.Join(consumer, "dist", name), mustReadFile(t, filepath.Join(consumer, "node_modules", "cognito-wasm", "dist", name)))
 	}
-	writeFile(t, filepath.Join(consumer, "dist", "cognito-wasm.wasm"), string(wasm))
 
 	mux := http.NewServeMux()
 	mux.Handle("GET /config.json", siteHandler())
@@ -102,6 +92,7 @@ func TestNPMPackage(t *testing.T) {
 			tb.storeAmplifyTokensAt(srv.URL)
 			tb.do(navigate(srv.URL+"/index.html?worker="+mode.worker), chromedp.WaitReady(chromedp.CSS(`#result[data-done]`)))
 			var r struct {
+				Runtime     string          `json:"runtime"`
 				Credentials json.RawMessage `json:"credentials"`
 				Devices     json.RawMessage `json:"devices"`
 				TooBig      struct {
@@ -113,6 +104,9 @@ func TestNPMPackage(t *testing.T) {
 			tb.eval(`return JSON.parse(document.getElementById('result').textContent)`, &r)
 			if r.Error != "" {
 				t.Fatalf("consumer page: %s", r.Error)
+			}
+			if r.Runtime != mode.name {
+				t.Errorf("configure() resolved with runtime %q, want %q", r.Runtime, mode.name)
 			}
 			wantJSON(t, "listWebAuthnCredentials().credentials", outcome{OK: r.Credentials}, seedCredentials())
 			wantJSON(t, "fetchDevices()", outcome{OK: r.Devices}, seedDevices())
@@ -148,6 +142,15 @@ func copyDir(t *testing.T, from, to string) {
 	if err := os.CopyFS(to, os.DirFS(from)); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func mustReadFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 func writeFile(t *testing.T, path, content string) {

@@ -52,6 +52,10 @@ func startPrivateEmulator(t *testing.T) *privateEmulator {
 	}
 	p := &privateEmulator{emu: e, url: "http://" + ln.Addr().String(), errLog: &lockedBuffer{}, changed: make(chan struct{})}
 	p.srv = emulator.NewHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if route, ok := strings.CutPrefix(r.URL.Path, pageControlPrefix); ok {
+			servePageControl(e, w, r, route)
+			return
+		}
 		if r.Header.Get(emulator.HeaderTarget) != "" {
 			p.count(+1)
 			defer p.count(-1) // also when a dropped request ends the handler with a panic
@@ -63,6 +67,22 @@ func startPrivateEmulator(t *testing.T) *privateEmulator {
 	go p.srv.Serve(ln)
 	t.Cleanup(p.stop)
 	return p
+}
+
+// pageControlPrefix is where a test page of another origin (the site) drives
+// the private emulator's control endpoints: the emulator refuses pages of
+// other origins (they are for local tools), so this test-only bridge passes
+// the request on as a local tool would send it, and grants CORS.
+const pageControlPrefix = "/_test-page-control/"
+
+func servePageControl(e *emulator.Emulator, w http.ResponseWriter, r *http.Request, route string) {
+	r = r.Clone(r.Context())
+	r.URL.Path = "/_emulator/" + route
+	for _, h := range []string{"Origin", "Referer", "Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Fetch-Dest"} {
+		r.Header.Del(h)
+	}
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	e.ServeHTTP(w, r)
 }
 
 func (p *privateEmulator) count(d int) {

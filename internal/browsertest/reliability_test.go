@@ -201,11 +201,11 @@ func TestBrowserFaults(t *testing.T) {
 			for _, f := range browserFaults {
 				var got map[string]richOutcome
 				tb.eval(prelude+`
-					const log = async (target) => (await (await fetch(EMU + '/_emulator/requests')).json()).filter((e) => e.target === target);
+					const log = async (target) => (await (await fetch(EMU + '/_test-page-control/requests')).json()).filter((e) => e.target === target);
 					return await eachOp(async (op) => {
 						const before = (await log(op.target)).length;
 						const fault = { ...`+f.fault+`, target: op.target, times: `+itoa(f.times)+` };
-						const added = await fetch(EMU + '/_emulator/faults', { method: 'POST', body: JSON.stringify(fault) });
+						const added = await fetch(EMU + '/_test-page-control/faults', { method: 'POST', body: JSON.stringify(fault) });
 						if (added.status !== 204) throw new Error('fault refused: ' + await added.text());
 						const controller = new AbortController();
 						const call = richAttempt(() => op.call({ signal: controller.signal }));

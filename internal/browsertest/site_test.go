@@ -21,14 +21,29 @@ import (
 //go:embed testdata/pages
 var pages embed.FS
 
-// strictCSP is the policy of the CSP test page: no inline script, no eval, no
-// blob: workers (so the loader must fall back to page mode), wasm allowed.
+// strictCSP allows scripts and Workers from the page's origin and WebAssembly;
+// no inline script, no eval, no blob: workers.
 const strictCSP = "script-src 'self' 'wasm-unsafe-eval'"
+
+// cspPolicies are the policies the csp-* pages can ask for with ?csp=<name>;
+// the emulator stands for Cognito's origin.
+var cspPolicies = map[string]func() string{
+	// The policy README.md and js/README.md recommend.
+	"documented": func() string {
+		return "default-src 'self'; " + strictCSP + "; worker-src 'self'; connect-src 'self' " + cognitoURL
+	},
+	// The same without worker-src: script-src applies to Workers.
+	"no-worker-src": func() string { return "default-src 'self'; " + strictCSP + "; connect-src 'self' " + cognitoURL },
+	// No Worker of any kind: the runtime must run on the page.
+	"no-worker": func() string {
+		return "default-src 'self'; " + strictCSP + "; worker-src 'none'; connect-src 'self' " + cognitoURL
+	},
+}
 
 // siteHandler serves the test pages:
 //
 //	/config.json      the emulator's demo pool, as internal/demoserver serves it
-//	/pages/...        testdata/pages (csp-*.html under strictCSP)
+//	/pages/...        testdata/pages (csp-*.html?csp=<name> under cspPolicies[name])
 //	/dist/...         js/dist
 //	/octet/dist/...   js/dist with the .wasm sent as application/octet-stream,
 //	                  which instantiateStreaming refuses
@@ -42,8 +57,13 @@ func siteHandler() http.Handler {
 	sub, _ := fs.Sub(pages, "testdata/pages")
 	files := http.FileServerFS(sub)
 	mux.Handle("GET /pages/", http.StripPrefix("/pages/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "csp-") {
-			w.Header().Set("Content-Security-Policy", strictCSP)
+		if strings.HasPrefix(r.URL.Path, "csp-") && strings.HasSuffix(r.URL.Path, ".html") {
+			policy, ok := cspPolicies[r.URL.Query().Get("csp")]
+			if !ok {
+				http.Error(w, "unknown ?csp", http.StatusBadRequest)
+				return
+			}
+			w.Header().Set("Content-Security-Policy", policy())
 		}
 		files.ServeHTTP(w, r)
 	})))
@@ -107,6 +127,13 @@ func (tb *tab) storeAmplifyTokensAt(origin string) {
 	tb.t.Helper()
 	token := signIn(tb.t)
 	tb.do(navigate(origin + "/pages/blank.html"))
+	tb.storeToken(token)
+}
+
+// storeToken leaves the access token where Amplify v6 keeps it, on the
+// current page's origin.
+func (tb *tab) storeToken(token string) {
+	tb.t.Helper()
 	prefix := "CognitoIdentityServiceProvider." + emulator.DemoClientID
 	tb.eval(`
 		localStorage.setItem(`+jsString(prefix+".LastAuthUser")+`, `+jsString(emulator.DemoUsername)+`);

@@ -17,6 +17,13 @@
 // with Content-Encoding and Vary: Accept-Encoding, a strong ETag per
 // variant and 304 Not Modified for a matching If-None-Match. Cache-Control
 // is no-cache: browsers revalidate, so a rebuilt module is picked up at once.
+//
+// Every answer carries the strict Content-Security-Policy js/README.md
+// recommends (CSP below): scripts only from the page's origin plus
+// WebAssembly compilation, the module's blob: Worker, and connections only to
+// the page's origin and the Cognito endpoint. A request whose Host is not a
+// loopback name or an allowed host (WithAllowedHosts) is refused with 421:
+// DNS rebinding cannot reach the page.
 package demoserver
 
 import (
@@ -29,11 +36,14 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/cognito-wasm/cognito-wasm/internal/hostguard"
 )
 
 // Config is what /config.json tells the page: the Auth.Cognito part of an
@@ -44,21 +54,56 @@ type Config struct {
 	UserPoolEndpoint string `json:"userPoolEndpoint"`
 }
 
+// Option configures the handler.
+type Option func(*server)
+
+// WithAllowedHosts adds host names or addresses (port ignored) that requests
+// may name in their Host header besides loopback names (localhost,
+// *.localhost, 127.0.0.0/8, [::1]): the address of a server bound to a
+// non-loopback interface.
+func WithAllowedHosts(hosts ...string) Option {
+	return func(s *server) { s.hosts = hostguard.New(hosts...) }
+}
+
 // New returns the handler. pages holds the demo page files (demo/web's
 // embedded FS), dist the built module (os.DirFS("js/dist")); either may be
 // nil, which serves 404s for its paths.
-func New(pages, dist fs.FS, cfg Config) http.Handler {
+func New(pages, dist fs.FS, cfg Config, opts ...Option) http.Handler {
 	b, _ := json.Marshal(cfg) // a struct of strings always marshals
-	return &server{pages: pages, dist: dist, config: b}
+	s := &server{pages: pages, dist: dist, config: b, csp: CSP(cfg.UserPoolEndpoint), hosts: hostguard.New()}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// CSP is the page's Content-Security-Policy for a Cognito endpoint: the
+// policy js/README.md recommends for Worker mode (script-src 'self'
+// 'wasm-unsafe-eval'; worker-src 'self' for the loader's worker file), and
+// connections only to the page's own origin (config.json, the .wasm) and the
+// endpoint's origin.
+func CSP(endpoint string) string {
+	connect := "'self'"
+	if u, err := url.Parse(endpoint); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		connect += " " + u.Scheme + "://" + u.Host
+	}
+	return "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src " + connect +
+		"; img-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 }
 
 type server struct {
 	pages, dist fs.FS
 	config      []byte
+	csp         string
+	hosts       *hostguard.Guard
 	etags       sync.Map // etagKey → string
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.hosts.Refuse(w, r) {
+		return
+	}
+	w.Header().Set("Content-Security-Policy", s.csp)
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)

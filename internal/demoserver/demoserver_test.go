@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -34,7 +35,12 @@ type reply struct {
 func get(t *testing.T, h http.Handler, method, target string, header map[string]string) reply {
 	t.Helper()
 	req := httptest.NewRequest(method, target, nil)
+	req.Host = "localhost:8080" // httptest's example.com is refused (TestHostCheck)
 	for k, v := range header {
+		if k == "Host" {
+			req.Host = v
+			continue
+		}
 		req.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
@@ -158,5 +164,43 @@ func TestConfigJSON(t *testing.T) {
 	want := `{"userPoolId":"us-east-1_DemoPool01","userPoolClientId":"client","userPoolEndpoint":"http://127.0.0.1:9229/"}`
 	if r.status != 200 || r.body != want || r.header.Get("Content-Type") != "application/json" || r.header.Get("Cache-Control") != "no-store" {
 		t.Errorf("config = %d %s %v", r.status, r.body, r.header)
+	}
+}
+
+// TestHostCheck: a Host that is not a loopback name or an allowed host (a
+// DNS-rebinding page) is refused with 421 on every path; loopback names with
+// any port and the allowed hosts are served.
+func TestHostCheck(t *testing.T) {
+	pages, dist := testFS()
+	h := New(pages, dist, Config{}, WithAllowedHosts("192.0.2.7:8080", "demo.example.lan"))
+	for _, host := range []string{"evil.example", "evil.example:8080", "localhost.evil.example:8080", "192.0.2.8:8080", "example.com"} {
+		for _, path := range []string{"/", "/config.json", "/dist/index.mjs"} {
+			r := get(t, h, "GET", path, map[string]string{"Host": host})
+			if r.status != http.StatusMisdirectedRequest || !strings.Contains(r.body, "DNS-rebinding") || strings.Contains(r.body, "demo") {
+				t.Errorf("Host %q %s = %d %q, want 421 with a message", host, path, r.status, r.body)
+			}
+		}
+	}
+	for _, host := range []string{"localhost", "localhost:8080", "127.0.0.1:8080", "127.9.9.9", "[::1]:8080", "x.localhost:1", "192.0.2.7", "demo.example.lan:80"} {
+		if r := get(t, h, "GET", "/", map[string]string{"Host": host}); r.status != http.StatusOK {
+			t.Errorf("Host %q = %d %q", host, r.status, r.body)
+		}
+	}
+}
+
+// TestCSPHeader: every answer carries the strict policy, with the Cognito
+// endpoint's origin (not its path) in connect-src.
+func TestCSPHeader(t *testing.T) {
+	pages, dist := testFS()
+	h := New(pages, dist, Config{UserPoolEndpoint: "http://127.0.0.1:9229/"})
+	want := "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self' http://127.0.0.1:9229; " +
+		"img-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	for _, path := range []string{"/", "/app.js", "/config.json", "/dist/cognito-wasm.wasm", "/nope"} {
+		if got := get(t, h, "GET", path, nil).header.Get("Content-Security-Policy"); got != want {
+			t.Errorf("%s: Content-Security-Policy %q, want %q", path, got, want)
+		}
+	}
+	if got := CSP("not a url"); strings.Contains(got, "not") || !strings.Contains(got, "connect-src 'self';") {
+		t.Errorf("CSP of a bad endpoint = %q", got)
 	}
 }

@@ -8,9 +8,11 @@ import (
 )
 
 // This file is the emulator's knowledge of how Cognito talks: protocol
-// constants, error names, status codes and the texts of its messages. The
-// handlers and the tests both read it, so a wording fix happens once.
-// Constraint texts are not here: they come from internal/model.
+// constants, error names, status codes and the texts of every message a
+// Cognito request is answered with. The handlers and the tests both read it,
+// so a wording fix happens once. Constraint texts are not here: they come
+// from internal/model. The control endpoints' and the Host check's texts are
+// the emulator's own, not Cognito's, and live with them.
 
 // Wire protocol (awsJson1_1).
 const (
@@ -109,7 +111,56 @@ const (
 	MsgMissingAuthenticationToken = "Missing Authentication Token"
 	MsgUnrecognizedClient         = "The security token included in the request is invalid."
 	MsgInvalidSignature           = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+	MsgAuthorizationDateMissing   = "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
+	MsgCredentialScopeRegion      = "Credential should be scoped to a valid region."
+
+	// Bodies that are not a request.
+	MsgBodyNotJSON      = "Request body is not valid JSON."
+	MsgBodyTrailingData = "Request body has data after the JSON value."
+	MsgBodyTooLarge     = "Request body is too large."
 )
+
+// AWS's SigV4 errors that name what was sent.
+
+// MsgUnsupportedAlgorithm answers an Authorization header of another scheme.
+func MsgUnsupportedAlgorithm(algo string) string {
+	return fmt.Sprintf("Unsupported AWS 'algorithm': '%s'", algo)
+}
+
+// MsgAuthorizationParameterMissing names a missing Authorization parameter.
+func MsgAuthorizationParameterMissing(param string) string {
+	return fmt.Sprintf("Authorization header requires '%s' parameter.", param)
+}
+
+// MsgBadAmzDate answers an X-Amz-Date that is not ISO-8601 basic format.
+func MsgBadAmzDate(amzDate string) string {
+	return fmt.Sprintf("Date must be in ISO-8601 'basic format'. Got '%s'. See http://en.wikipedia.org/wiki/ISO_8601", amzDate)
+}
+
+// MsgCredentialScopeTerminator answers a scope not ending in aws4_request.
+func MsgCredentialScopeTerminator(term string) string {
+	return fmt.Sprintf("Credential should be scoped with a valid terminator: 'aws4_request', not '%s'.", term)
+}
+
+// MsgCredentialScopeService answers a scope for another service.
+func MsgCredentialScopeService(service string) string {
+	return fmt.Sprintf("Credential should be scoped to correct service: '%s'.", service)
+}
+
+// MsgCredentialScopeDate answers a scope date other than X-Amz-Date's.
+func MsgCredentialScopeDate(date, want, amzDate string) string {
+	return fmt.Sprintf("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.", date, want, amzDate)
+}
+
+// MsgSignatureExpired answers a signature older than the allowed skew.
+func MsgSignatureExpired(amzDate, earliest, now string) string {
+	return fmt.Sprintf("Signature expired: %s is now earlier than %s (%s - 5 min.)", amzDate, earliest, now)
+}
+
+// MsgSignatureNotYetCurrent answers a signature from beyond the allowed skew.
+func MsgSignatureNotYetCurrent(amzDate, latest, now string) string {
+	return fmt.Sprintf("Signature not yet current: %s is still later than %s (%s + 5 min.)", amzDate, latest, now)
+}
 
 // MsgFlowNotEnabled is the answer to an AuthFlow the app client does not allow.
 func MsgFlowNotEnabled(flow string) string { return flow + " flow not enabled for this client" }

@@ -21,19 +21,30 @@ import (
 //	POST   /_emulator/clock     {"advanceSeconds": N}: move the clock forward
 //	GET    /_emulator/clock     the emulator's time
 //
-// Errors are {"message": "..."} with status 400, 404 or 405.
+// They are for local tools, not for web pages of other origins: their
+// answers carry no CORS headers, and a request from a browser page of another
+// origin (an Origin header that is not the emulator's own, or Sec-Fetch-Site
+// other than same-origin or none) is refused with 403, preflights included.
+// Go, Node and curl send neither header.
+//
+// Errors are {"message": "..."} with status 400, 403, 404 or 405.
 
 const controlPrefix = "/_emulator/"
 
 func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodOptions {
-		preflight(w, r, "GET, POST, DELETE")
+	if msg := foreignCaller(r); msg != "" {
+		controlError(w, http.StatusForbidden, msg)
 		return
 	}
 	route := strings.TrimPrefix(r.URL.Path, controlPrefix)
 	allow := map[string]string{"requests": "GET, DELETE", "faults": "POST, DELETE", "reset": "POST", "clock": "GET, POST"}[route]
 	if allow == "" {
 		controlError(w, http.StatusNotFound, "no control endpoint "+r.URL.Path)
+		return
+	}
+	if r.Method == http.MethodOptions {
+		w.Header().Set("Allow", allow+", OPTIONS")
+		w.WriteHeader(http.StatusNoContent)
 		return
 	}
 	switch route + " " + r.Method {
@@ -78,6 +89,26 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
 	default:
 		w.Header().Set("Allow", allow)
 		controlError(w, http.StatusMethodNotAllowed, fmt.Sprintf("%s %s: allowed methods are %s", r.Method, r.URL.Path, allow))
+	}
+}
+
+// foreignCaller says why r comes from a browser page of another origin, or
+// returns "" for same-origin pages and non-browser callers.
+func foreignCaller(r *http.Request) string {
+	if origin := r.Header.Get("Origin"); origin != "" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		if !strings.EqualFold(origin, scheme+"://"+r.Host) {
+			return fmt.Sprintf("the control endpoints answer only local tools and pages of this origin, not %.100q", origin)
+		}
+	}
+	switch site := r.Header.Get("Sec-Fetch-Site"); site {
+	case "", "same-origin", "none":
+		return ""
+	default:
+		return fmt.Sprintf("the control endpoints answer only local tools and pages of this origin, not a %.40q request", site)
 	}
 }
 

@@ -67,7 +67,7 @@ func TestSlowlorisHeadersAreCut(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer conn.Close()
-		fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: x\r\n%s: %sList", HeaderTarget, TargetPrefix)
+		fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n%s: %sList", HeaderTarget, TargetPrefix)
 		conns[i] = conn
 	}
 	for i, conn := range conns {
@@ -90,7 +90,7 @@ func TestSlowBodyIsCut(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: x\r\n%s: %sListDevices\r\nContent-Type: %s\r\nContent-Length: 1000\r\n\r\n{\"AccessToken\":\"",
+	fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n%s: %sListDevices\r\nContent-Type: %s\r\nContent-Length: 1000\r\n\r\n{\"AccessToken\":\"",
 		HeaderTarget, TargetPrefix, ContentType)
 	got, err := readAll(t, conn)
 	if err != nil || len(got) != 0 {

@@ -12,7 +12,9 @@
 // endpoints under /_emulator/ (request log, faults, reset, clock).
 //
 // Input constraints come from internal/model; Cognito's error names,
-// messages and wire details live in cognito.go.
+// messages and wire details live in cognito.go. The control endpoints and
+// the Host check answer with their own texts (control.go,
+// internal/hostguard): they are the emulator's, not Cognito's.
 package emulator
 
 import (
@@ -26,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cognito-wasm/cognito-wasm/internal/hostguard"
 	"github.com/cognito-wasm/cognito-wasm/internal/model"
 )
 
@@ -47,6 +50,8 @@ type Emulator struct {
 	closed    chan struct{}
 	closeOnce sync.Once
 	hangHook  func() // tests: called when a request starts to hang
+
+	hosts *hostguard.Guard // the Host names answered (DNS rebinding)
 }
 
 // Option configures an Emulator.
@@ -65,6 +70,15 @@ func withOperation(name string, f opFunc) Option {
 		e.ops = maps.Clone(e.ops)
 		e.ops[name] = f
 	}
+}
+
+// WithAllowedHosts adds host names or addresses (port ignored) that requests
+// may name in their Host header, besides the loopback names that are always
+// answered (localhost, *.localhost, 127.0.0.0/8, [::1]). A server bound to a
+// non-loopback address needs it; any other Host is refused with 421, as a
+// DNS-rebinding page would send it.
+func WithAllowedHosts(hosts ...string) Option {
+	return func(e *Emulator) { e.hosts = hostguard.New(hosts...) }
 }
 
 // withHangHook sets a function called when a request starts to hang (tests).
@@ -86,6 +100,7 @@ func New(seed *Seed, opts ...Option) (*Emulator, error) {
 		now:     time.Now,
 		wallNow: time.Now,
 		closed:  make(chan struct{}),
+		hosts:   hostguard.New(),
 	}
 	rand.Read(e.pageKey)
 	for _, c := range seed.IAMCredentials {
@@ -150,15 +165,23 @@ func (e *Emulator) AddFault(f Fault) error {
 }
 
 // ServeHTTP routes Cognito requests, JWKS, CORS preflights and the control
-// endpoints.
+// endpoints. A request whose Host is not a loopback name or an allowed host
+// (WithAllowedHosts) is refused first. The Cognito endpoints answer any
+// origin, as the real service does; the control endpoints only same-origin
+// and non-browser callers, without CORS.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if e.hosts.Refuse(w, r) {
+		return
+	}
 	h := w.Header()
 	setHeader(h, HeaderRequestID, newUUID())
-	setCORS(h)
 	path := r.URL.Path
-	switch {
-	case strings.HasPrefix(path, controlPrefix):
+	if strings.HasPrefix(path, controlPrefix) {
 		e.serveControl(w, r)
+		return
+	}
+	setCORS(h)
+	switch {
 	case r.Method == http.MethodOptions:
 		preflight(w, r, CORSAllowMethods)
 	case r.Method == http.MethodGet && strings.HasSuffix(path, jwksSuffix):
@@ -248,7 +271,7 @@ func (e *Emulator) serveCognito(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(sw, NewError(ErrSerialization, "Request body is too large."))
+			writeError(sw, NewError(ErrSerialization, MsgBodyTooLarge))
 			return
 		}
 		// The client went away or stalled past the server's ReadTimeout:

@@ -33,7 +33,7 @@ func (e *Emulator) verifySigV4(r *http.Request, body []byte) error {
 	}
 	algo, rest, _ := strings.Cut(auth, " ")
 	if algo != sigv4Algorithm {
-		return NewError(ErrIncompleteSignature, fmt.Sprintf("Unsupported AWS 'algorithm': '%s'", algo))
+		return NewError(ErrIncompleteSignature, MsgUnsupportedAlgorithm(algo))
 	}
 	params := map[string]string{}
 	for _, kv := range strings.Split(rest, ",") {
@@ -43,35 +43,35 @@ func (e *Emulator) verifySigV4(r *http.Request, body []byte) error {
 	var missing []string
 	for _, p := range []string{"Credential", "Signature", "SignedHeaders"} {
 		if params[p] == "" {
-			missing = append(missing, fmt.Sprintf("Authorization header requires '%s' parameter.", p))
+			missing = append(missing, MsgAuthorizationParameterMissing(p))
 		}
 	}
 	amzDate := r.Header.Get("X-Amz-Date")
 	if amzDate == "" {
-		missing = append(missing, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+		missing = append(missing, MsgAuthorizationDateMissing)
 	}
 	if len(missing) > 0 {
 		return NewError(ErrIncompleteSignature, strings.Join(missing, " "))
 	}
 	signingTime, err := time.Parse(amzDateFormat, amzDate)
 	if err != nil {
-		return NewError(ErrIncompleteSignature, fmt.Sprintf("Date must be in ISO-8601 'basic format'. Got '%s'. See http://en.wikipedia.org/wiki/ISO_8601", amzDate))
+		return NewError(ErrIncompleteSignature, MsgBadAmzDate(amzDate))
 	}
 
 	// Credential=AKID/20240101/us-east-1/cognito-idp/aws4_request
 	scope := strings.Split(params["Credential"], "/")
 	if len(scope) != 5 {
-		return NewError(ErrIncompleteSignature, "Credential should be scoped to a valid region.")
+		return NewError(ErrIncompleteSignature, MsgCredentialScopeRegion)
 	}
 	keyID, date, region, service, term := scope[0], scope[1], scope[2], scope[3], scope[4]
 	if term != "aws4_request" {
-		return NewError(ErrInvalidSignature, fmt.Sprintf("Credential should be scoped with a valid terminator: 'aws4_request', not '%s'.", term))
+		return NewError(ErrInvalidSignature, MsgCredentialScopeTerminator(term))
 	}
 	if service != SigningName {
-		return NewError(ErrInvalidSignature, fmt.Sprintf("Credential should be scoped to correct service: '%s'.", SigningName))
+		return NewError(ErrInvalidSignature, MsgCredentialScopeService(SigningName))
 	}
 	if want := signingTime.Format("20060102"); date != want {
-		return NewError(ErrInvalidSignature, fmt.Sprintf("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.", date, want, amzDate))
+		return NewError(ErrInvalidSignature, MsgCredentialScopeDate(date, want, amzDate))
 	}
 	secret, ok := e.iamKeys[keyID]
 	if !ok {
@@ -80,11 +80,9 @@ func (e *Emulator) verifySigV4(r *http.Request, body []byte) error {
 	now := e.wallNow().UTC()
 	switch {
 	case signingTime.Before(now.Add(-maxSigningSkew)):
-		return NewError(ErrInvalidSignature, fmt.Sprintf("Signature expired: %s is now earlier than %s (%s - 5 min.)",
-			amzDate, now.Add(-maxSigningSkew).Format(amzDateFormat), now.Format(amzDateFormat)))
+		return NewError(ErrInvalidSignature, MsgSignatureExpired(amzDate, now.Add(-maxSigningSkew).Format(amzDateFormat), now.Format(amzDateFormat)))
 	case signingTime.After(now.Add(maxSigningSkew)):
-		return NewError(ErrInvalidSignature, fmt.Sprintf("Signature not yet current: %s is still later than %s (%s + 5 min.)",
-			amzDate, now.Add(maxSigningSkew).Format(amzDateFormat), now.Format(amzDateFormat)))
+		return NewError(ErrInvalidSignature, MsgSignatureNotYetCurrent(amzDate, now.Add(maxSigningSkew).Format(amzDateFormat), now.Format(amzDateFormat)))
 	}
 
 	// Rebuild the request from the headers the client says it signed.

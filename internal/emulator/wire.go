@@ -73,10 +73,10 @@ func decodeInput(op *model.Operation, body []byte) (params, error) {
 	d.UseNumber()
 	var v any
 	if err := d.Decode(&v); err != nil {
-		return nil, NewError(ErrSerialization, "Request body is not valid JSON.")
+		return nil, NewError(ErrSerialization, MsgBodyNotJSON)
 	}
 	if _, err := d.Token(); err == nil {
-		return nil, NewError(ErrSerialization, "Request body has data after the JSON value.")
+		return nil, NewError(ErrSerialization, MsgBodyTrailingData)
 	}
 	vs, err := model.Validate(op.Input, v)
 	var serr *model.SerializationError

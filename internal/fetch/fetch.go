@@ -15,9 +15,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
+	"sync"
+	"syscall/js"
 
 	"github.com/hack-pad/safejs"
+
+	"github.com/cognito-wasm/cognito-wasm/internal/jsbridge"
 )
 
 // Client sends requests with fetch. The zero value is ready to use and safe
@@ -49,17 +55,54 @@ var hopByHop = map[string]bool{
 	"Trailer": true, "Proxy-Connection": true,
 }
 
+// jsAPI is what Do uses from the global Go was given (the loader's overlay,
+// or Node's global), looked up on the first request rather than at start-up
+// (Node loads its fetch implementation on first access).
+type jsAPI struct {
+	abortController, array, object, promise, uint8Array, urlSearchParams js.Value
+	// readArrayBuffer(response) is response.arrayBuffer(): Response's own
+	// method bound to Function.prototype.call, so that the body read can be
+	// chained onto fetch's promise without a Go callback in between.
+	readArrayBuffer js.Value
+}
+
+var lookUp = sync.OnceValues(func() (*jsAPI, error) {
+	g := js.Global()
+	a := &jsAPI{
+		abortController: g.Get("AbortController"),
+		array:           g.Get("Array"),
+		object:          g.Get("Object"),
+		promise:         g.Get("Promise"),
+		uint8Array:      g.Get("Uint8Array"),
+		urlSearchParams: g.Get("URLSearchParams"),
+	}
+	resp := g.Get("Response")
+	if a.abortController.Type() != js.TypeFunction || a.urlSearchParams.Type() != js.TypeFunction || resp.Type() != js.TypeFunction {
+		return nil, errors.New("fetch: no AbortController, URLSearchParams or Response in this JavaScript environment")
+	}
+	call := g.Get("Function").Get("prototype").Get("call")
+	a.readArrayBuffer = call.Call("bind", resp.Get("prototype").Get("arrayBuffer"))
+	return a, nil
+})
+
 // Do sends req with fetch and returns the whole response. The request's
 // context aborts the fetch (cancel and deadline) through an AbortController.
 //
 // The body is read completely here, with arrayBuffer(), rather than
 // streamed: Cognito answers are small JSON documents that the SDK reads
-// whole anyway; one Promise instead of one per chunk; no reader left open
-// if a caller forgets Close; and, most of all, a connection lost or aborted
-// mid-body then fails Do itself, where the SDK classifies it as a retryable
-// transport error instead of a deserialization failure.
+// whole anyway; no reader left open if a caller forgets Close; and, most of
+// all, a connection lost or aborted mid-body then fails Do itself, where the
+// SDK classifies it as a retryable transport error instead of a
+// deserialization failure.
 //
-// Do blocks its goroutine on Promises; it must not be called from inside a
+// Each crossing between Go and JS costs, and each JS value Go keeps gets a
+// finalizer, so Do makes few: the request headers go over as one string
+// (URLSearchParams parses it, and fetch takes it as its header list), the
+// response and its body come back through one Promise
+// (Promise.all([response, response.arrayBuffer()])), and the response
+// headers come back as one string (URLSearchParams of the Headers).
+//
+// Do blocks its goroutine on a Promise; it must not be called from inside a
 // js.FuncOf callback (the SDK always calls it from a goroutine).
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
@@ -71,44 +114,43 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 
-	g := safejs.Global()
-	fetchFn, err := g.Get("fetch")
-	if err != nil || fetchFn.Type() != safejs.TypeFunction {
+	fetchFn := js.Global().Get("fetch")
+	if fetchFn.Type() != js.TypeFunction {
 		return nil, errors.New("fetch: no global fetch function in this JavaScript environment")
 	}
-	abortCtl, err := construct(g, "AbortController")
+	j, err := lookUp()
 	if err != nil {
 		return nil, err
 	}
-	opts, err := buildOptions(g, req, body, abortCtl)
-	if err != nil {
-		return nil, err
+	abortCtl := j.abortController.New()
+	abort := func() { abortCtl.Call("abort") }
+	opts := j.object.New()
+	opts.Set("method", req.Method)
+	opts.Set("headers", j.urlSearchParams.New(encodeHeader(req.Header)))
+	opts.Set("signal", abortCtl.Get("signal"))
+	if len(body) > 0 {
+		arr := j.uint8Array.New(len(body))
+		js.CopyBytesToJS(arr, body)
+		opts.Set("body", arr)
 	}
-	abort := func() { _, _ = abortCtl.Call("abort") }
 
 	// Invoke, not Call on the global: this = undefined, so fetch keeps
 	// working when the loader hands Go a scoped overlay as its global.
-	promise, err := fetchFn.Invoke(req.URL.String(), opts)
+	promise, err := safejs.Safe(fetchFn).Invoke(req.URL.String(), opts)
 	if err != nil {
 		return nil, fmt.Errorf("fetch: calling fetch: %w", err)
 	}
-	resp, err := await(ctx, promise, abort)
+	p := safejs.Unsafe(promise)
+	both := j.promise.Call("all", j.array.Call("of", p, p.Call("then", j.readArrayBuffer)))
+	result, err := await(ctx, both, abort)
 	if err != nil {
 		return nil, err
 	}
-	out, err := newResponse(req, resp)
+	out, err := newResponse(req, result.Index(0), j)
 	if err != nil {
 		return nil, err
 	}
-	bufPromise, err := resp.Call("arrayBuffer")
-	if err != nil {
-		return nil, fmt.Errorf("fetch: reading the response body: %w", err)
-	}
-	buf, err := await(ctx, bufPromise, abort)
-	if err != nil {
-		return nil, err
-	}
-	data, err := bytesFromArrayBuffer(g, buf)
+	data, err := bytesFromArrayBuffer(result.Index(1), j)
 	if err != nil {
 		return nil, err
 	}
@@ -131,69 +173,35 @@ func readBody(req *http.Request) ([]byte, error) {
 	return b, nil
 }
 
-func construct(g safejs.Value, name string, args ...any) (safejs.Value, error) {
-	ctor, err := g.Get(name)
-	if err == nil && ctor.Type() == safejs.TypeFunction {
-		var v safejs.Value
-		if v, err = ctor.New(args...); err == nil {
-			return v, nil
-		}
-	}
-	return safejs.Value{}, fmt.Errorf("fetch: cannot create a %s in this JavaScript environment: %v", name, err)
-}
-
-func buildOptions(g safejs.Value, req *http.Request, body []byte, abortCtl safejs.Value) (safejs.Value, error) {
-	opts, err := construct(g, "Object")
-	if err != nil {
-		return opts, err
-	}
-	headers, err := construct(g, "Headers")
-	if err != nil {
-		return opts, err
-	}
-	for key, values := range req.Header {
+// encodeHeader is h as application/x-www-form-urlencoded pairs, in which
+// form URLSearchParams parses it back into the same names and values (and
+// fetch takes a URLSearchParams as its header list: an iterable of pairs).
+// Headers fetch owns are left out.
+func encodeHeader(h http.Header) string {
+	var b strings.Builder
+	for key, values := range h {
 		if hopByHop[http.CanonicalHeaderKey(key)] {
 			continue
 		}
+		k := url.QueryEscape(key)
 		for _, v := range values {
-			if _, err := headers.Call("append", key, v); err != nil {
-				return opts, fmt.Errorf("fetch: header %s: %w", key, err)
+			if b.Len() > 0 {
+				b.WriteByte('&')
 			}
+			b.WriteString(k)
+			b.WriteByte('=')
+			b.WriteString(url.QueryEscape(v))
 		}
 	}
-	signal, err := abortCtl.Get("signal")
-	if err != nil {
-		return opts, err
-	}
-	set := map[string]any{"method": req.Method, "headers": headers, "signal": signal}
-	if len(body) > 0 {
-		arr, err := construct(g, "Uint8Array", len(body))
-		if err != nil {
-			return opts, err
-		}
-		if _, err := safejs.CopyBytesToJS(arr, body); err != nil {
-			return opts, fmt.Errorf("fetch: copying the request body: %w", err)
-		}
-		set["body"] = arr
-	}
-	for k, v := range set {
-		if err := opts.Set(k, v); err != nil {
-			return opts, err
-		}
-	}
-	return opts, nil
+	return b.String()
 }
 
-func newResponse(req *http.Request, resp safejs.Value) (*http.Response, error) {
-	statusV, err := resp.Get("status")
-	if err != nil {
-		return nil, err
+func newResponse(req *http.Request, resp js.Value, j *jsAPI) (*http.Response, error) {
+	status := resp.Get("status")
+	if status.Type() != js.TypeNumber {
+		return nil, errors.New("fetch: the response has no status")
 	}
-	status, err := statusV.Int()
-	if err != nil {
-		return nil, fmt.Errorf("fetch: response status: %w", err)
-	}
-	header, err := responseHeader(resp)
+	header, err := responseHeader(resp, j)
 	if err != nil {
 		return nil, err
 	}
@@ -202,9 +210,10 @@ func newResponse(req *http.Request, resp safejs.Value) (*http.Response, error) {
 	uncompressed := header.Get("Content-Encoding") != ""
 	header.Del("Content-Encoding")
 	header.Del("Content-Length")
+	code := status.Int()
 	return &http.Response{
-		Status:       strconv.Itoa(status) + " " + http.StatusText(status),
-		StatusCode:   status,
+		Status:       strconv.Itoa(code) + " " + http.StatusText(code),
+		StatusCode:   code,
 		Proto:        "HTTP/1.1",
 		ProtoMajor:   1,
 		ProtoMinor:   1,
@@ -215,118 +224,54 @@ func newResponse(req *http.Request, resp safejs.Value) (*http.Response, error) {
 }
 
 // responseHeader copies the headers fetch exposes (for a cross-origin
-// answer: the safelisted ones and Access-Control-Expose-Headers).
-func responseHeader(resp safejs.Value) (http.Header, error) {
-	h, err := resp.Get("headers")
-	if err != nil {
-		return nil, err
-	}
-	it, err := h.Call("entries")
+// answer: the safelisted ones and Access-Control-Expose-Headers), read in
+// one string: new URLSearchParams(headers).toString().
+func responseHeader(resp js.Value, j *jsAPI) (http.Header, error) {
+	pairs, err := url.ParseQuery(j.urlSearchParams.New(resp.Get("headers")).Call("toString").String())
 	if err != nil {
 		return nil, fmt.Errorf("fetch: response headers: %w", err)
 	}
-	header := http.Header{}
-	for {
-		next, err := it.Call("next")
-		if err != nil {
-			return nil, fmt.Errorf("fetch: response headers: %w", err)
+	header := make(http.Header, len(pairs))
+	for k, vs := range pairs {
+		for _, v := range vs {
+			header.Add(k, v)
 		}
-		done, _ := next.Get("done")
-		if d, _ := done.Truthy(); d {
-			return header, nil
-		}
-		pair, _ := next.Get("value")
-		k, errK := index(pair, 0)
-		v, errV := index(pair, 1)
-		if errK != nil || errV != nil {
-			return nil, errors.New("fetch: malformed response header entry")
-		}
-		header.Add(k, v)
 	}
+	return header, nil
 }
 
-func index(v safejs.Value, i int) (string, error) {
-	e, err := v.Index(i)
-	if err != nil {
-		return "", err
-	}
-	if e.Type() != safejs.TypeString {
-		return "", errors.New("not a string")
-	}
-	return e.String()
-}
-
-func bytesFromArrayBuffer(g safejs.Value, buf safejs.Value) ([]byte, error) {
-	arr, err := construct(g, "Uint8Array", buf)
-	if err != nil {
-		return nil, err
-	}
-	n, err := arr.Length()
-	if err != nil {
-		return nil, err
-	}
-	data := make([]byte, n)
-	if _, err := safejs.CopyBytesToGo(data, arr); err != nil {
+func bytesFromArrayBuffer(buf js.Value, j *jsAPI) ([]byte, error) {
+	arr := j.uint8Array.New(buf)
+	data := make([]byte, arr.Length())
+	if _, err := safejs.CopyBytesToGo(data, safejs.Safe(arr)); err != nil {
 		return nil, fmt.Errorf("fetch: copying the response body: %w", err)
 	}
 	return data, nil
 }
 
-type settled struct {
-	v   safejs.Value
-	err error
-}
-
-// await waits for promise from a goroutine. When ctx ends first it calls
-// abort and still waits for the promise to settle (an aborted fetch rejects
-// at once) so that the two callbacks are released only after their last
-// possible call; see go.dev/issue/57098.
-func await(ctx context.Context, promise safejs.Value, abort func()) (safejs.Value, error) {
-	ch := make(chan settled, 1)
-	onFulfilled, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-		ch <- settled{v: arg0(args)}
-		return nil
-	})
-	if err != nil {
-		return safejs.Value{}, err
-	}
-	defer onFulfilled.Release()
-	onRejected, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-		ch <- settled{err: networkError(arg0(args))}
-		return nil
-	})
-	if err != nil {
-		return safejs.Value{}, err
-	}
-	defer onRejected.Release()
-	if _, err := promise.Call("then", onFulfilled, onRejected); err != nil {
-		return safejs.Value{}, fmt.Errorf("fetch: awaiting a promise: %w", err)
-	}
-	select {
-	case r := <-ch:
-		if r.err != nil && ctx.Err() != nil {
-			// Aborted from elsewhere while we were being scheduled.
-			return safejs.Value{}, ctx.Err()
-		}
-		return r.v, r.err
-	case <-ctx.Done():
+// await waits for promise from a goroutine through jsbridge.Settle, the
+// one Promise bridge. When ctx ends first it calls abort: the aborted fetch
+// or body read then rejects, and Settle releases its callbacks only then,
+// after their last possible call (go.dev/issue/57098).
+func await(ctx context.Context, promise js.Value, abort func()) (js.Value, error) {
+	v, reason, rejected, err := jsbridge.Settle(ctx, promise)
+	switch {
+	case err != nil:
 		abort()
-		<-ch
-		return safejs.Value{}, ctx.Err()
+		return js.Value{}, ctx.Err()
+	case rejected && ctx.Err() != nil:
+		// Aborted from elsewhere while we were being scheduled.
+		return js.Value{}, ctx.Err()
+	case rejected:
+		return js.Value{}, networkError(safejs.Safe(reason))
 	}
-}
-
-func arg0(args []safejs.Value) safejs.Value {
-	if len(args) == 0 {
-		return safejs.Undefined()
-	}
-	return args[0]
+	return v, nil
 }
 
 // networkError describes a rejected fetch or body read. Node puts the real
 // reason (ECONNREFUSED, ...) in error.cause; browsers keep it to themselves.
 func networkError(reason safejs.Value) *NetworkError {
-	e := &NetworkError{Name: "Error", Message: describe(reason)}
+	e := &NetworkError{Name: "Error", Message: jsbridge.Describe(safejs.Unsafe(reason))}
 	if reason.Type() == safejs.TypeObject {
 		if n, err := reason.Get("name"); err == nil && n.Type() == safejs.TypeString {
 			e.Name, _ = n.String()
@@ -335,24 +280,8 @@ func networkError(reason safejs.Value) *NetworkError {
 			e.Message, _ = m.String()
 		}
 		if cause, err := reason.Get("cause"); err == nil && !cause.IsUndefined() && !cause.IsNull() {
-			e.Message += ": " + describe(cause)
+			e.Message += ": " + jsbridge.Describe(safejs.Unsafe(cause))
 		}
 	}
 	return e
-}
-
-// describe is String(v) in JS, without throwing.
-func describe(v safejs.Value) string {
-	if v.Type() == safejs.TypeString {
-		s, _ := v.String()
-		return s
-	}
-	str, err := safejs.Global().Get("String")
-	if err == nil {
-		if s, err := str.Invoke(v); err == nil {
-			out, _ := s.String()
-			return out
-		}
-	}
-	return v.Type().String()
 }

@@ -110,7 +110,8 @@ func run(ctx context.Context, fn Func) (v js.Value, err error) {
 // RejectValue is the plain object a call rejects with:
 // {name, message, recoverySuggestion?, metadata?: {httpStatusCode?, requestId?},
 // underlyingError?: {name, message}}. Errors that are not *auth.Error
-// become UnknownError (context errors become AbortError).
+// become UnknownError, except a cancellation (context.Canceled,
+// ErrAborted), which becomes AbortError.
 func RejectValue(err error) js.Value {
 	var e *auth.Error
 	if !errors.As(err, &e) {

@@ -68,7 +68,7 @@ func Record(m map[string]string) js.Value {
 
 // Await waits, from a goroutine, for v (a Promise or a plain value) to
 // settle. A rejection becomes an *auth.Error via FromJSError. When ctx ends
-// first Await returns at once with ctx's error.
+// first Await returns at once with ctx's cause.
 func Await(ctx context.Context, v js.Value) (js.Value, error) {
 	value, reason, rejected, err := Settle(ctx, v)
 	switch {
@@ -136,7 +136,7 @@ func FromJSError(v js.Value) error {
 			return &auth.Error{Name: name, Message: message, RecoverySuggestion: stringProp(v, "recoverySuggestion")}
 		}
 	}
-	return auth.Unknown(errors.New("rejected with " + describe(v)))
+	return auth.Unknown(errors.New("rejected with " + Describe(v)))
 }
 
 func stringProp(v js.Value, name string) string {
@@ -147,8 +147,8 @@ func stringProp(v js.Value, name string) string {
 	return p.String()
 }
 
-// describe is String(v), or its type when String throws.
-func describe(v js.Value) (s string) {
+// Describe is String(v), or its type when String throws.
+func Describe(v js.Value) (s string) {
 	defer func() {
 		if recover() != nil {
 			s = typeOf(v)

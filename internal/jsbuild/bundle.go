@@ -12,17 +12,25 @@ import (
 )
 
 // bundler builds the loader in two passes. The first bundles the runtime glue
-// (src/runtime/glue.ts, with wasm_exec.js) into one self-contained function; the
-// second bundles the loader, which imports that function as the virtual module
-// "cognito-wasm:runtime" and either runs it on the page or starts a Worker from
-// its source text (Function.prototype.toString). The glue thus ships once and
-// serves both modes.
+// (src/runtime/glue.ts, with wasm_exec.js) into one self-contained function and
+// writes it as the worker file (workerFile), which the loader starts as
+// `new Worker(new URL('./cognito-wasm-worker.js', import.meta.url))` so that
+// bundlers emit it. The second bundles the loader, which also imports the glue
+// as the virtual module "cognito-wasm:runtime": it runs it on the page, or starts
+// a blob: Worker from its source text (Function.prototype.toString) where the
+// worker file cannot be started (a script tag from another origin). One glue
+// serves all three.
 type bundler struct {
 	src, dist         string
 	minify, sourcemap bool
 }
 
 const target = api.ES2020
+
+// workerFile is the Worker script: the glue run on the worker's `self`. It has
+// no module syntax, so it runs as a module worker (what bundlers emit for the
+// ES module) and as a classic one (the script tag's).
+const workerFile = "cognito-wasm-worker.js"
 
 func (b bundler) bundle(wasmExec []byte) error {
 	scoped, err := scopeWasmExec(string(wasmExec))
@@ -35,6 +43,9 @@ func (b bundler) bundle(wasmExec []byte) error {
 	}
 	banner := "/*! cognito-wasm | bundles the Go toolchain's wasm_exec.js:\n" +
 		legalNotice(string(wasmExec)) + " (https://go.dev/LICENSE) */"
+	if err := os.WriteFile(filepath.Join(b.dist, workerFile), []byte(banner+"\n("+glue+")(self);\n"), 0o644); err != nil {
+		return err
+	}
 	runtime := virtualModule("cognito-wasm:runtime", "export default "+glue+";\n")
 	for _, out := range []struct {
 		entry, file string

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -163,6 +164,19 @@ func TestBuild(t *testing.T) {
 	}
 	if !strings.Contains(esm, "import.meta.url") || !strings.Contains(esm, "export{") {
 		t.Errorf("index.mjs is not an ES module that finds the .wasm by import.meta.url")
+	}
+	// The bundlers' pattern, literally: new URL('./<file>', import.meta.url)
+	// inside new Worker(...) for the worker, beside it for the .wasm.
+	for _, want := range []string{`new URL("./cognito-wasm.wasm",import.meta.url)`,
+		`new Worker(new URL("./cognito-wasm-worker.js",import.meta.url),{type:"module"`} {
+		if !strings.Contains(esm, want) {
+			t.Errorf("index.mjs lacks %s", want)
+		}
+	}
+	worker := read("cognito-wasm-worker.js")
+	if !strings.Contains(worker, "Copyright 2018 The Go Authors") || !strings.HasSuffix(worker, "})(self);\n") ||
+		regexp.MustCompile(`(?m)^\s*(import|export)\b`).MatchString(worker) {
+		t.Errorf("cognito-wasm-worker.js is not the glue run on self, without module syntax, with the notice")
 	}
 	if !strings.HasPrefix(strings.TrimSpace(iife[strings.Index(iife, "*/")+2:]), "var CognitoWasm=") {
 		t.Errorf("cognito-wasm.js does not define the one global CognitoWasm")

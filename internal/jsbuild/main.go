@@ -5,7 +5,8 @@
 //	go run ./internal/jsbuild -wasm-exec "$(go env GOROOT)/lib/wasm/wasm_exec.js"
 //
 // It writes into js/dist/: index.mjs (ES module), cognito-wasm.js (classic script
-// with the one global CognitoWasm), index.d.ts, and cognito-wasm.wasm.br/.gz.
+// with the one global CognitoWasm), cognito-wasm-worker.js (the Worker script both
+// start), index.d.ts, and cognito-wasm.wasm.br/.gz.
 // wasm_exec.js must come from the toolchain that built the wasm: the two are a
 // matched pair.
 package main

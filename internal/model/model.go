@@ -70,16 +70,6 @@ func LookupShape(name string) *Shape { return shapes[name] }
 // LookupOperation returns the named operation, or nil.
 func LookupOperation(name string) *Operation { return operations[name] }
 
-// Operations returns the names of all operations, sorted.
-func Operations() []string {
-	names := make([]string, 0, len(operations))
-	for n := range operations {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
 // Member returns the named member of a structure shape, or nil.
 func (s *Shape) Member(name string) *Member {
 	for i := range s.Members {

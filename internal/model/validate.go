@@ -57,8 +57,10 @@ type SerializationError struct {
 
 func (e *SerializationError) Error() string { return e.Msg }
 
-// ValidateInput checks a decoded JSON request body (encoding/json values,
-// numbers as json.Number or float64) against the input shape of op.
+// ValidateInput checks a request body against the input shape of op: as
+// decoded JSON (encoding/json values, numbers as json.Number or float64;
+// the emulator) or built in Go from an SDK input (strings, int64 integers;
+// internal/auth).
 func ValidateInput(op string, body map[string]any) ([]Violation, error) {
 	o := LookupOperation(op)
 	if o == nil {
@@ -67,9 +69,9 @@ func ValidateInput(op string, body map[string]any) ([]Violation, error) {
 	return Validate(o.Input, body)
 }
 
-// Validate checks a decoded JSON value against the named shape. It returns
-// every constraint violation, or a *SerializationError for a value of the
-// wrong type.
+// Validate checks a value, in ValidateInput's forms, against the named
+// shape. It returns every constraint violation, or a *SerializationError
+// for a value of the wrong type.
 func Validate(shape string, v any) ([]Violation, error) {
 	s := LookupShape(shape)
 	if s == nil {

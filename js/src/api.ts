@@ -1,12 +1,13 @@
 // The public API: configure and one function per operation. Each call waits for
 // the latest configure, then goes through the channel to the Go runtime.
-import { Channel, type DeviceMetadataSource, type TokenSource } from './channel';
-import { AuthError, aborted, notConfigured } from './errors';
+import { Channel, type DeviceMetadataSource, type TokenSource, type WorkerFactory } from './channel';
+import { AuthError, aborted, notConfigured, wasmLoadError } from './errors';
 import { deviceMetadata, tokenSource } from './tokens';
 import type * as types from './index';
 import type { RuntimeConfig } from './protocol';
 
-let scriptURL: string | undefined;
+/** Set by the entry point (esm.ts, iife.ts) when the package loads. */
+let assets: Assets;
 let channel: Channel | undefined;
 /** The latest configure; calls wait for it. Unset before the first and after a failed one. */
 let configured: Promise<Channel> | undefined;
@@ -15,9 +16,18 @@ let exited: AuthError | undefined;
 let getToken: TokenSource = async () => null;
 let device: DeviceMetadataSource = deviceMetadata(undefined, '');
 
-/** The URL of the script or module that loaded the package, for finding the .wasm beside it. */
-export function setScriptURL(url: string | undefined) {
-  scriptURL = url || undefined;
+/**
+ * Where the entry point that loaded the package finds its files: the .wasm (the
+ * default of options.wasmURL) and the worker file. Called when configure starts
+ * a runtime, never while the module is imported (which may be on a server).
+ */
+export interface Assets {
+  wasmURL(): string;
+  worker?: WorkerFactory;
+}
+
+export function setAssets(a: Assets) {
+  assets = a;
 }
 
 export const configure: typeof types.configure = (config, options = {}) => {
@@ -36,13 +46,12 @@ export const configure: typeof types.configure = (config, options = {}) => {
       wasmURL = resolveWasmURL(options.wasmURL);
     } catch (err) {
       configured = undefined;
-      return Promise.reject(
-        new AuthError({ name: 'WasmLoadError', message: `Invalid wasmURL: ${(err as Error).message}`, underlyingError: err }),
-      );
+      return Promise.reject(new AuthError(wasmLoadError(`Invalid wasmURL: ${(err as Error).message}`, err)));
     }
     const current: Channel = new Channel(
       wasmURL,
       options.worker ?? typeof Worker === 'function',
+      assets.worker,
       (forceRefresh) => getToken(forceRefresh),
       (err) => {
         if (channel !== current) return;
@@ -71,14 +80,13 @@ export const configure: typeof types.configure = (config, options = {}) => {
     if (configured === done) configured = undefined;
     if (ch.dead && channel === ch) channel = undefined;
   });
-  return done.then(() => undefined);
+  return done.then(() => ({ runtime: ch.mode }));
 };
 
-/** options.wasmURL against the page's URL, else cognito-wasm.wasm beside the script. */
+/** options.wasmURL against the page's URL, else cognito-wasm.wasm beside the entry point. */
 function resolveWasmURL(option: string | URL | undefined): string {
-  const page = globalThis.location?.href;
-  if (option) return new URL(String(option), page).href;
-  return new URL('cognito-wasm.wasm', scriptURL || page).href;
+  if (option) return new URL(String(option), globalThis.location?.href).href;
+  return assets.wasmURL();
 }
 
 async function invoke(method: string, input: unknown, signal: AbortSignal | undefined): Promise<any> {

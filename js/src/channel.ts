@@ -1,10 +1,10 @@
 // The loader's end of the runtime channel: starts the runtime glue in a dedicated
 // Worker (or on the page), then sends configure and call requests and answers the
-// runtime's token requests. See protocol.ts for the messages.
+// runtime's host requests. See protocol.ts for the messages.
 import runtimeGlue from 'cognito-wasm:runtime';
-import { AuthError } from './errors';
+import { AuthError, describe, runtimeExited, uncloneableInput } from './errors';
 import { createCredential } from './webauthn';
-import type { FromRuntime, PlainError, RuntimeConfig, RuntimePort, RuntimeScope, StoredSession, ToRuntime } from './protocol';
+import type { FromRuntime, RuntimeConfig, RuntimePort, RuntimeScope, StoredSession, ToRuntime, WithoutID } from './protocol';
 
 export type { StoredSession };
 
@@ -18,6 +18,22 @@ export interface DeviceMetadataSource {
   storeSession(session: StoredSession): Promise<void>;
 }
 
+/** Where the runtime runs: a dedicated Worker or the page's main thread. */
+export type RuntimeMode = 'worker' | 'page';
+
+/**
+ * Starts the packaged worker file (dist/cognito-wasm-worker.js), written by each
+ * entry point as `new Worker(new URL(..., import.meta.url))` so that bundlers
+ * find and emit it; undefined where there is no such file.
+ */
+export type WorkerFactory = () => Worker;
+
+/** One way to start the runtime, tried in order until one loads. */
+interface Opener {
+  mode: RuntimeMode;
+  open(): RuntimePort | undefined;
+}
+
 interface Pending {
   signal?: AbortSignal;
   resolve(value: unknown): void;
@@ -28,10 +44,11 @@ interface Pending {
 export class Channel {
   /** Set once the runtime is gone: every request rejects with it. */
   dead: AuthError | undefined;
-  /** Whether the runtime runs in a Worker (false after a fallback). */
-  inWorker = false;
+  /** Where the runtime runs; final once it has loaded. */
+  mode: RuntimeMode = 'page';
 
-  private port: RuntimePort;
+  private port!: RuntimePort;
+  private openers: Opener[];
   private loaded = false;
   private ready: Promise<void>;
   private readyState: { resolve(): void; reject(err: AuthError): void; settled: boolean };
@@ -41,6 +58,7 @@ export class Channel {
   constructor(
     private readonly wasmURL: string,
     useWorker: boolean,
+    workerFile: WorkerFactory | undefined,
     private readonly getToken: TokenSource,
     /** Called once when a runtime that was ready goes away. */
     private readonly onExit: (err: AuthError) => void,
@@ -50,8 +68,29 @@ export class Channel {
     this.ready = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
     this.ready.catch(() => {}); // observed through configure(); never unhandled here
     this.readyState = { resolve, reject, settled: false };
-    this.port = (useWorker && this.openWorker()) || this.openPage();
-    this.port.postMessage({ type: 'start', wasmURL });
+    // The worker file first: a bundler emits it, and a CSP needs only
+    // worker-src 'self' (or script-src 'self') for it; then a blob: Worker (the
+    // package loaded from a CDN: a page may not start another origin's file as
+    // a Worker); then the page.
+    this.openers = [
+      ...(useWorker && workerFile ? [{ mode: 'worker' as const, open: () => this.openWorker(workerFile) }] : []),
+      ...(useWorker ? [{ mode: 'worker' as const, open: () => this.openBlobWorker() }] : []),
+      { mode: 'page', open: () => this.openPage() },
+    ];
+    this.openNext();
+  }
+
+  /** Starts the runtime the next way on the list (the page never fails to open). */
+  private openNext() {
+    for (;;) {
+      const opener = this.openers.shift()!;
+      const port = opener.open();
+      if (!port) continue;
+      this.port = port;
+      this.mode = opener.mode;
+      port.postMessage({ type: 'start', wasmURL: this.wasmURL });
+      return;
+    }
   }
 
   async configure(config: RuntimeConfig): Promise<void> {
@@ -68,7 +107,7 @@ export class Channel {
     this.port.terminate();
   }
 
-  private request(message: DistributiveOmit<ToRuntime & { id: number }, 'id'>, signal?: AbortSignal) {
+  private request(message: WithoutID<ToRuntime>, signal?: AbortSignal) {
     return new Promise<unknown>((resolve, reject) => {
       if (this.dead) return reject(this.dead);
       const id = this.nextID++;
@@ -82,16 +121,7 @@ export class Channel {
       try {
         this.port.postMessage({ ...message, id } as ToRuntime);
       } catch (err) {
-        // Input that cannot be structured-cloned (a function, a DOM node...).
-        this.settle(id, (p) =>
-          p.reject(
-            new AuthError({
-              name: 'InvalidParameterException',
-              message: `The input could not be passed to the runtime: ${(err as Error).message}`,
-              underlyingError: err,
-            }),
-          ),
-        );
+        this.settle(id, (p) => p.reject(uncloneableInput(err)));
       }
     });
   }
@@ -144,12 +174,9 @@ export class Channel {
         break;
       case 'exit':
         this.fail(
-          new AuthError({
-            name: 'WasmRuntimeError',
-            message: 'The cognito-wasm runtime has exited.',
-            recoverySuggestion: 'Call configure() again to start a new runtime.',
-            underlyingError: message.error ?? { name: 'ExitStatus', message: `exit code ${message.code ?? 'unknown'}` },
-          }),
+          new AuthError(
+            runtimeExited(message.error ?? { name: 'ExitStatus', message: `exit code ${message.code ?? 'unknown'}` }),
+          ),
         );
         break;
     }
@@ -166,9 +193,9 @@ export class Channel {
     result
       .then(
         (value) => this.port.postMessage({ type: 'hostResolve', id, value }),
-        (err) => this.port.postMessage({ type: 'hostReject', id, error: plainError(err) }),
+        (err) => this.port.postMessage({ type: 'hostReject', id, error: describe(err) }),
       )
-      .catch((err) => this.port.postMessage({ type: 'hostReject', id, error: plainError(err) }));
+      .catch((err) => this.port.postMessage({ type: 'hostReject', id, error: describe(err) }));
   }
 
   /** The runtime is gone: reject everything pending and everything later. */
@@ -183,59 +210,64 @@ export class Channel {
     if (wasReady) this.onExit(err);
   }
 
+  /** The packaged worker file, or undefined if it cannot be started here. */
+  private openWorker(workerFile: WorkerFactory): RuntimePort | undefined {
+    if (typeof Worker !== 'function') return undefined;
+    try {
+      return this.workerPort(workerFile());
+    } catch {
+      // E.g. a script from another origin (a CDN), or a CSP that forbids it.
+      return undefined;
+    }
+  }
+
   /** The runtime glue in a dedicated Worker started from a Blob URL, or undefined. */
-  private openWorker(): RuntimePort | undefined {
+  private openBlobWorker(): RuntimePort | undefined {
     if (typeof Worker !== 'function' || typeof Blob !== 'function' || typeof URL.createObjectURL !== 'function') {
       return undefined;
     }
     let url: string | undefined;
-    let worker: Worker;
     try {
       url = URL.createObjectURL(new Blob([`(${runtimeGlue})(self)`], { type: 'text/javascript' }));
-      worker = new Worker(url, { name: 'cognito-wasm' });
+      const revoke = () => {
+        if (url) URL.revokeObjectURL(url);
+        url = undefined;
+      };
+      return this.workerPort(new Worker(url, { name: 'cognito-wasm' }), revoke);
     } catch {
       // E.g. a Content-Security-Policy that forbids blob: workers.
       if (url) URL.revokeObjectURL(url);
       return undefined;
     }
-    const revoke = () => {
-      if (url) URL.revokeObjectURL(url);
-      url = undefined;
-    };
+  }
+
+  /** A started Worker as the channel's port; release runs once it answered or ended. */
+  private workerPort(worker: Worker, release = () => {}): RuntimePort {
     const port: RuntimePort = {
       postMessage: (message) => worker.postMessage(message),
       onmessage: null,
       terminate: () => {
-        revoke();
+        release();
         worker.terminate();
       },
     };
     worker.onmessage = (event: MessageEvent<FromRuntime>) => {
-      revoke();
+      release();
       port.onmessage?.(event);
     };
     worker.onerror = (event) => {
       // Handled here: a worker error must not reach the page as an uncaught one.
       event.preventDefault();
       if (!this.loaded) {
-        // The worker never ran (blocked, or its source did not load): run the
-        // same glue on the page instead; only 'start' has been sent so far.
+        // The worker never ran (blocked, or its script did not load): start the
+        // runtime the next way; only 'start' has been sent so far.
         port.terminate();
-        this.port = this.openPage();
-        this.port.postMessage({ type: 'start', wasmURL: this.wasmURL });
+        this.openNext();
         return;
       }
-      this.fail(
-        new AuthError({
-          name: 'WasmRuntimeError',
-          message: 'The cognito-wasm runtime has exited.',
-          recoverySuggestion: 'Call configure() again to start a new runtime.',
-          underlyingError: { name: 'Error', message: event.message || 'uncaught error in the runtime worker' },
-        }),
-      );
+      this.fail(new AuthError(runtimeExited({ name: 'Error', message: event.message || 'uncaught error in the runtime worker' })));
     };
     port.onmessage = ({ data }) => this.receive(data);
-    this.inWorker = true;
     return port;
   }
 
@@ -251,14 +283,7 @@ export class Channel {
         try {
           target.onmessage?.({ data });
         } catch (err) {
-          this.fail(
-            new AuthError({
-              name: 'WasmRuntimeError',
-              message: 'The cognito-wasm runtime has exited.',
-              recoverySuggestion: 'Call configure() again to start a new runtime.',
-              underlyingError: plainError(err),
-            }),
-          );
+          this.fail(new AuthError(runtimeExited(describe(err))));
         }
       });
     const scope: RuntimeScope = { onmessage: null, postMessage: (message) => deliver(port, message) };
@@ -270,15 +295,6 @@ export class Channel {
       },
     };
     runtimeGlue(scope);
-    this.inWorker = false;
     return port;
   }
-}
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-function plainError(err: unknown): PlainError {
-  const e = err as { name?: unknown; message?: unknown } | undefined;
-  if (e && typeof e === 'object') return { name: String(e.name ?? 'Error'), message: String(e.message ?? '') };
-  return { name: 'Error', message: String(err) };
 }

@@ -34,15 +34,27 @@ export interface ConfigureOptions {
   tokenProvider?:
     | (() => Promise<string | null>)
     | { getTokens(options?: { forceRefresh?: boolean }): Promise<CognitoWasmTokens | null> };
-  /** URL of `cognito-wasm.wasm`. Default: next to the script or module that loaded the package. */
+  /**
+   * URL of `cognito-wasm.wasm`. Default: next to the script or module that loaded
+   * the package (`new URL('./cognito-wasm.wasm', import.meta.url)`, which bundlers
+   * rewrite to the file they emit).
+   */
   wasmURL?: string | URL;
   /**
-   * Run the Go runtime in a dedicated Web Worker (default: true where `Worker` exists).
-   * When a Worker cannot be started (for example a CSP without `blob:` workers) the
-   * runtime runs on the page instead. `wasmURL` and `worker` take effect when the
-   * runtime starts: on the first `configure`, or the first one after it exited.
+   * Run the Go runtime in a dedicated Web Worker (default: true where `Worker` exists):
+   * the packaged `cognito-wasm-worker.js` (needs `worker-src 'self'` or `script-src
+   * 'self'`), else a `blob:` Worker (needs `worker-src blob:`). When neither can start
+   * the runtime runs on the page instead; `configure` resolves with the mode it got.
+   * `wasmURL` and `worker` take effect when the runtime starts: on the first
+   * `configure`, or the first one after it exited.
    */
   worker?: boolean;
+}
+
+/** What `configure` resolves with. */
+export interface ConfigureResult {
+  /** Where the Go runtime runs: a dedicated Web Worker, or the page's main thread. */
+  runtime: 'worker' | 'page';
 }
 
 /** Per-call options. */
@@ -127,10 +139,11 @@ export declare class AuthError extends Error {
 
 /**
  * Starts the runtime on the first call and configures it; resolves when the module
- * is ready. Calls made before it resolves wait for it. May be called again to
- * switch pool or endpoint; after a failure the next call starts over.
+ * is ready, with where the runtime runs. Calls made before it resolves wait for it.
+ * May be called again to switch pool or endpoint; after a failure the next call
+ * starts over.
  */
-export declare function configure(config: CognitoWasmConfig, options?: ConfigureOptions): Promise<void>;
+export declare function configure(config: CognitoWasmConfig, options?: ConfigureOptions): Promise<ConfigureResult>;
 
 export declare function listWebAuthnCredentials(
   input?: ListWebAuthnCredentialsInput,

@@ -41,7 +41,8 @@ export type ToRuntime =
   // aborted: it was already aborted when the call was made.
   | { type: 'call'; id: number; method: string; input: unknown; signal: boolean; aborted: boolean }
   | { type: 'abort'; id: number }
-  // The answer to a host request (getToken, createCredential) of the same id.
+  // The answer to a host request (getToken, getDeviceKey, clearDeviceMetadata,
+  // createCredential: see FromRuntime) of the same id.
   | { type: 'hostResolve'; id: number; value: unknown }
   | { type: 'hostReject'; id: number; error: PlainError };
 
@@ -82,3 +83,6 @@ export interface RuntimeScope {
   postMessage(message: FromRuntime): void;
   onmessage: ((event: { data: ToRuntime }) => void) | null;
 }
+
+/** A message without its id: the channel's request functions add one. */
+export type WithoutID<T> = T extends unknown ? Omit<T, 'id'> : never;

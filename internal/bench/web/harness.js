@@ -62,7 +62,7 @@
     wasm() {
       const W = window.CognitoWasm;
       return {
-        configure: () => W.configure(auth, { worker: C.worker }),
+        configure: () => W.configure(auth, { worker: C.worker, wasmURL: C.wasmURL }),
         listCredentials: () => W.listWebAuthnCredentials(),
         listDevices: () => W.fetchDevices(),
         deleteCredential: (id) => W.deleteWebAuthnCredential({ credentialId: id }),

@@ -1,7 +1,8 @@
 // Command gen turns the Smithy JSON model of Cognito user pools into the Go
 // table in package model. Only what validation and error handling need is
 // kept: shape kinds, length/range/pattern/enum constraints, required and
-// sensitive members, operations and their errors.
+// sensitive members, error faults, operations, their errors and whether they
+// are IAM-signed.
 //
 //	go run ./gen -model cognito-idp-model-subset.json -out model_gen.go
 package main
@@ -22,9 +23,11 @@ import (
 const ns = "com.amazonaws.cognitoidentityprovider#"
 
 // supplement adds shapes the model subset does not hold, copied from the
-// full model / API reference: AdminListDevices (IAM-signed, server side),
-// GetTokensFromRefreshToken (how Amplify v6.22 refreshes tokens) and the
-// newer OperationNotEnabledException (2026-06-01 release).
+// full model / API reference: AdminListDevices (IAM-signed, server side)
+// with the UserPoolIdType it needs, GetTokensFromRefreshToken (how Amplify
+// v6.22 refreshes tokens) with its RefreshTokenReuseException, and the newer
+// OperationNotEnabledException (2026-06-01 release). A shape the subset
+// already holds is kept as it is there.
 const supplement = `{
   "com.amazonaws.cognitoidentityprovider#AdminListDevices": {"type": "operation",
     "input": {"target": "com.amazonaws.cognitoidentityprovider#AdminListDevicesRequest"},

@@ -1,12 +1,13 @@
 // The runtime glue: hosts the Go program and speaks the channel protocol of
 // ../protocol.ts with the loader. internal/jsbuild bundles it on its own into one
-// self-contained `function (scope) {...}` that the loader runs either as a
-// dedicated Worker's source (scope = the worker's `self`) or on the page with a
-// stand-in scope: one code path for both modes. It may use nothing from outside
-// itself but the platform's globals.
+// self-contained `function (scope) {...}`: run on the worker's `self` it is the
+// worker file (dist/cognito-wasm-worker.js) and the blob: Worker's source; the
+// loader also runs it on the page with a stand-in scope: one code path for every
+// mode. Once bundled it uses nothing from outside itself but the platform's globals.
 import runWasmExec from 'cognito-wasm:wasm-exec';
 import { createOverlay } from './overlay';
-import type { FromRuntime, PlainError, RuntimeConfig, RuntimeScope, StoredSession, ToRuntime } from '../protocol';
+import { runtimeExited, toPlainError, unknownError, wasmLoadError } from '../errors';
+import type { FromRuntime, PlainError, RuntimeConfig, RuntimeScope, StoredSession, ToRuntime, WithoutID } from '../protocol';
 
 declare const scope: RuntimeScope;
 
@@ -35,7 +36,7 @@ const controllers = new Map<number, AbortController>();
 const hostRequests = new Map<number, { resolve(value: any): void; reject(err: Error): void }>();
 let nextHostID = 1;
 
-function hostRequest<T>(message: DistributiveOmit<FromRuntime & { id: number }, 'id'>): Promise<T> {
+function hostRequest<T>(message: WithoutID<FromRuntime>): Promise<T> {
   return new Promise((resolve, reject) => {
     const id = nextHostID++;
     hostRequests.set(id, { resolve, reject });
@@ -43,23 +44,18 @@ function hostRequest<T>(message: DistributiveOmit<FromRuntime & { id: number }, 
   });
 }
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
 const host = {
   register(goAPI: GoAPI) {
     if (api) throw new Error('cognito-wasm: register called twice');
     api = goAPI;
     post({ type: 'ready' });
   },
-  // The token source runs where the page's storage and the app's provider live:
-  // on the main thread, which answers with a 'token' or 'tokenError' message.
+  // Each host method is a request the main thread answers (hostResolve or
+  // hostReject). The token source runs where the page's storage and the app's
+  // provider live: on the main thread.
   getToken(forceRefresh: boolean): Promise<string | null> {
     return hostRequest({ type: 'getToken', forceRefresh: !!forceRefresh });
   },
-  // WebAuthn exists only on the page (not in Workers): navigator.credentials.create
-  // runs there. options is PublicKeyCredentialCreationOptionsJSON; the result is
-  // the credential's JSON form (PublicKeyCredential.toJSON()). signal: the one Go
-  // got for the call, if any; the caller's own signal then cancels the ceremony.
   // Amplify's device metadata lives with the token storage on the main thread:
   // the current device's key or null, and clearing it (forgetDevice).
   getDeviceKey(): Promise<string | null> {
@@ -76,6 +72,10 @@ const host = {
   storeSession(session: StoredSession): Promise<void> {
     return hostRequest({ type: 'storeSession', session });
   },
+  // WebAuthn exists only on the page (not in Workers): navigator.credentials.create
+  // runs there. options is PublicKeyCredentialCreationOptionsJSON; the result is
+  // the credential's JSON form (PublicKeyCredential.toJSON()). signal: the one Go
+  // got for the call, if any; the caller's own signal then cancels the ceremony.
   createCredential(options: unknown, signal?: AbortSignal): Promise<unknown> {
     let call: number | undefined;
     for (const [id, controller] of controllers) if (controller.signal === signal) call = id;
@@ -176,13 +176,7 @@ async function start(wasmURL: string) {
     const reason = err instanceof Error ? err.message : String(err);
     post({
       type: 'startError',
-      error: {
-        name: 'WasmLoadError',
-        message: `Could not load the cognito-wasm module from ${wasmURL}: ${reason}`,
-        recoverySuggestion:
-          'Serve cognito-wasm.wasm next to the script or set options.wasmURL; a Content-Security-Policy must allow \'wasm-unsafe-eval\'.',
-        underlyingError: toPlainError(err),
-      },
+      error: wasmLoadError(`Could not load the cognito-wasm module from ${wasmURL}: ${reason}`, toPlainError(err)),
     });
     return;
   }
@@ -194,7 +188,7 @@ async function start(wasmURL: string) {
 }
 
 function exitedError() {
-  return Promise.reject({ name: 'WasmRuntimeError', message: 'The cognito-wasm runtime has exited.' });
+  return Promise.reject(runtimeExited());
 }
 
 function stop(exit: { code?: number; error?: PlainError }) {
@@ -235,27 +229,6 @@ async function instantiate(url: string, imports: WebAssembly.Imports): Promise<W
   }
   const bytes = await response.arrayBuffer();
   return (await WebAssembly.instantiate(bytes, imports)).instance;
-}
-
-function toPlainError(err: unknown): PlainError {
-  if (err && typeof err === 'object' && typeof (err as PlainError).name === 'string') {
-    const e = err as PlainError;
-    const plain: PlainError = { name: e.name, message: String(e.message ?? '') };
-    if (e.recoverySuggestion !== undefined) plain.recoverySuggestion = e.recoverySuggestion;
-    if (e.metadata !== undefined) plain.metadata = e.metadata;
-    if (e.underlyingError !== undefined) plain.underlyingError = e.underlyingError;
-    return plain;
-  }
-  return unknownError(err);
-}
-
-function unknownError(err: unknown): PlainError {
-  const e = err as { name?: unknown; message?: unknown } | undefined;
-  return {
-    name: 'UnknownError',
-    message: 'An unknown error has occurred.',
-    underlyingError: { name: String(e?.name ?? 'Error'), message: String(e?.message ?? err) },
-  };
 }
 
 function randomHex(): string {

@@ -10,6 +10,7 @@ import {
 } from 'cognito-wasm';
 
 interface Result {
+  runtime?: 'worker' | 'page';
   credentials?: unknown;
   devices?: unknown;
   tooBig?: { name: string; isAuthError: boolean };
@@ -19,10 +20,10 @@ interface Result {
 async function run(): Promise<Result> {
   const config = await (await fetch('/config.json')).json();
   const mode = new URLSearchParams(location.search).get('worker');
-  await configure({ Auth: { Cognito: config } }, mode === null ? {} : { worker: mode === 'true' });
+  const { runtime } = await configure({ Auth: { Cognito: config } }, mode === null ? {} : { worker: mode === 'true' });
   const { credentials } = await listWebAuthnCredentials();
   const devices = await fetchDevices();
-  const result: Result = { credentials: credentials.map(encode), devices: devices.map(encode) };
+  const result: Result = { runtime, credentials: credentials.map(encode), devices: devices.map(encode) };
   try {
     await listWebAuthnCredentials({ pageSize: 21 });
   } catch (err) {

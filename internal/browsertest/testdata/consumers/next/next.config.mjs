@@ -1,0 +1,2 @@
+// Next.js 16 (Turbopack), app router, exported as static files.
+export default { output: 'export' };
