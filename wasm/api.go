@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"syscall/js"
 
+	"github.com/hack-pad/safejs"
+
 	"github.com/cognito-wasm/cognito-wasm/internal/auth"
 	"github.com/cognito-wasm/cognito-wasm/internal/jsbridge"
 )
@@ -85,8 +87,26 @@ func (a *api) newClient(cfg js.Value) (*auth.Client, error) {
 			*f.dst = *v
 		}
 	}
-	return auth.New(conf, hostTokens{a.host}, a.http,
-		auth.WithDeviceStore(hostDevices{a.host}), auth.WithCredentialCreator(hostCredentials{a.host}))
+	opts := []auth.Option{auth.WithDeviceStore(hostDevices{a.host}), auth.WithCredentialCreator(hostCredentials{a.host})}
+	if amplifySession(cfg) {
+		// No tokenProvider: Amplify's stored session, refreshed here.
+		opts = append(opts, auth.WithAmplifySession(conf.ClientID, hostSession{a.host}))
+	}
+	return auth.New(conf, hostTokens{a.host}, a.http, opts...)
+}
+
+// amplifySession reports config.amplifySession === true: the loader got no
+// tokenProvider, so the calls use Amplify's stored session.
+func amplifySession(cfg js.Value) bool {
+	if cfg.Type() != js.TypeObject {
+		return false
+	}
+	v, err := safejs.Safe(cfg).Get("amplifySession")
+	if err != nil {
+		return false
+	}
+	b, err := v.Bool()
+	return err == nil && b
 }
 
 // call(method, input, signal) → Promise of the method's Amplify result.

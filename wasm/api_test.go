@@ -90,8 +90,8 @@ func TestConfigureErrors(t *testing.T) {
 func TestListWebAuthnCredentials(t *testing.T) {
 	h := signedIn(t, emulator.DemoUsername)
 	res := h.mustCall(t, "listWebAuthnCredentials", js.Undefined())
-	if hasOwn(res, "nextToken") {
-		t.Errorf("nextToken present on the last page: %s", stringify(res))
+	if !undefinedKey(res, "nextToken") {
+		t.Errorf("last page %s: want Amplify's nextToken key, undefined", stringify(res))
 	}
 	creds := res.Get("credentials")
 	seed := demoUser(t, emulator.DemoUsername).WebAuthnCredentials
@@ -105,8 +105,8 @@ func TestListWebAuthnCredentials(t *testing.T) {
 			t.Errorf("credential %d = %s, want %+v", i, stringify(c), s)
 		}
 		if s.AuthenticatorAttachment == "" {
-			if hasOwn(c, "authenticatorAttachment") {
-				t.Errorf("credential %d has authenticatorAttachment %s, want it absent", i, stringify(c.Get("authenticatorAttachment")))
+			if !undefinedKey(c, "authenticatorAttachment") {
+				t.Errorf("credential %d has authenticatorAttachment %s, want the key, undefined", i, stringify(c.Get("authenticatorAttachment")))
 			}
 		} else if c.Get("authenticatorAttachment").String() != s.AuthenticatorAttachment {
 			t.Errorf("credential %d authenticatorAttachment = %s", i, stringify(c.Get("authenticatorAttachment")))
@@ -146,7 +146,7 @@ func TestPagingToTheEnd(t *testing.T) {
 				for i := 0; i < list.Length(); i++ {
 					ids = append(ids, list.Index(i).Get(tt.idKey).String())
 				}
-				if !hasOwn(res, "nextToken") {
+				if res.Get("nextToken").IsUndefined() {
 					break
 				}
 				input = js.ValueOf(map[string]any{"pageSize": tt.pageSize, "nextToken": res.Get("nextToken")})
@@ -191,6 +191,9 @@ func TestFetchDevices(t *testing.T) {
 	}
 	for i, s := range seed {
 		d := devices.Index(i)
+		if keys := strs(jsObject.Call("keys", d)); !slices.Equal(keys, deviceKeys) {
+			t.Errorf("device %d keys %q, want Amplify's %q", i, keys, deviceKeys)
+		}
 		if d.Get("id").String() != s.DeviceKey || d.Get("name").String() != s.Attributes["device_name"] {
 			t.Errorf("device %d = %s", i, stringify(d))
 		}
@@ -212,13 +215,19 @@ func TestFetchDevices(t *testing.T) {
 	}
 }
 
+// deviceKeys are the keys of Amplify's AWSAuthDevice, in its order.
+var deviceKeys = []string{"id", "name", "attributes", "createDate", "lastModifiedDate", "lastAuthenticatedDate"}
+
+// undefinedKey: v has key as an own property whose value is undefined.
+func undefinedKey(v js.Value, key string) bool { return hasOwn(v, key) && v.Get(key).IsUndefined() }
+
 func TestUserWithNothing(t *testing.T) {
 	h := signedIn(t, emulator.DemoEmptyUsername)
 	for _, c := range []struct{ method, list string }{{"listWebAuthnCredentials", "credentials"}, {"listDevices", "devices"}, {"fetchDevices", ""}} {
 		v := h.mustCall(t, c.method, js.Undefined())
 		if c.list != "" {
-			if hasOwn(v, "nextToken") {
-				t.Errorf("%s: nextToken present", c.method)
+			if !undefinedKey(v, "nextToken") {
+				t.Errorf("%s: want the nextToken key, undefined", c.method)
 			}
 			v = v.Get(c.list)
 		}

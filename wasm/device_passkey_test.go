@@ -50,6 +50,8 @@ func newPlatformHost(t *testing.T, username string) *platformHost {
 			}
 			return promise.Call("resolve", p.deviceKey)
 		}),
+		"loadSession":  js.FuncOf(func(js.Value, []js.Value) any { return promise.Call("resolve", js.Null()) }),
+		"storeSession": js.FuncOf(func(js.Value, []js.Value) any { return promise.Call("resolve") }),
 		"clearDeviceMetadata": js.FuncOf(func(js.Value, []js.Value) any {
 			p.mu.Lock()
 			defer p.mu.Unlock()
@@ -232,6 +234,14 @@ func TestAssociateWebAuthnCredentialFailures(t *testing.T) {
 			auth.NamePasskeyNotSupported, "Passkeys may not be supported on this device.",
 			"Passkeys may not be supported on this device. Ensure your application is running in a secure context (HTTPS) and Web Authentication API is supported."},
 		{`{name: "UnknownError", message: "The authenticator broke."}`, auth.NamePasskeyUnknown, "An unknown error has occurred.", ""},
+		// Polyfills and extensions throw DOMExceptions without a message:
+		// Amplify maps them by name all the same.
+		{`new DOMException("", "NotAllowedError")`, auth.NamePasskeyRegistrationCanceled, "Passkey registration ceremony has been canceled.",
+			"User may have canceled the ceremony or another interruption has occurred. Check underlying error for details."},
+		{`Object.assign(new Error(), {name: "InvalidStateError"})`, auth.NamePasskeyAlreadyExists, "Passkey already exists in authenticator.",
+			"Proceed with existing passkey or try again after deleting the credential."},
+		{`{name: "AbortError", message: ""}`, auth.NamePasskeyOperationAborted, "Passkey operation has been aborted.",
+			"User may have canceled the ceremony or another interruption has occurred. Check underlying error for details."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p.mu.Lock()

@@ -103,6 +103,8 @@ func newHost(t *testing.T) *testHost {
 		"getToken":            getToken,
 		"getDeviceKey":        eval(`() => Promise.resolve(null)`),
 		"clearDeviceMetadata": eval(`() => Promise.resolve()`),
+		"loadSession":         eval(`() => Promise.resolve(null)`),
+		"storeSession":        eval(`() => Promise.resolve()`),
 		"createCredential": eval(`() => Promise.reject({name: "PasskeyNotSupported",
 			message: "Passkeys are not supported in this browser or context."})`),
 	})

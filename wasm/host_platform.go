@@ -40,9 +40,16 @@ func (h hostCredentials) CreateCredential(ctx context.Context, options []byte) (
 	if err != nil {
 		return nil, auth.Unknown(fmt.Errorf("credential creation options: %w", err))
 	}
-	v, err := callHost(ctx, h.host, "createCredential", safejs.Unsafe(opts), callSignal(ctx))
+	p, err := safejs.Safe(h.host).Call("createCredential", safejs.Unsafe(opts), callSignal(ctx))
+	if err != nil {
+		return nil, jsbridge.FromJSError(jsError(err))
+	}
+	v, reason, rejected, err := jsbridge.Settle(ctx, safejs.Unsafe(p))
 	if err != nil {
 		return nil, err
+	}
+	if rejected {
+		return nil, ceremonyError(reason)
 	}
 	text, err := safejs.Safe(jsJSON).Call("stringify", v)
 	if err != nil || text.Type() != safejs.TypeString {
@@ -50,6 +57,26 @@ func (h hostCredentials) CreateCredential(ctx context.Context, options []byte) (
 	}
 	s, _ := text.String()
 	return []byte(s), nil
+}
+
+// ceremonyError keeps the name of what the ceremony threw (a DOMException
+// such as NotAllowedError) even when its message is empty, as polyfills and
+// extensions leave it: Amplify maps passkey errors by name alone.
+func ceremonyError(reason js.Value) error {
+	prop := func(key string) string {
+		v, err := safejs.Safe(reason).Get(key)
+		if err != nil || v.Type() != safejs.TypeString {
+			return ""
+		}
+		s, _ := v.String()
+		return s
+	}
+	if reason.Type() == js.TypeObject {
+		if name := prop("name"); name != "" {
+			return &auth.Error{Name: name, Message: prop("message")}
+		}
+	}
+	return jsbridge.FromJSError(reason)
 }
 
 // callHost calls host[method](args...) and waits for its promise (or plain

@@ -29,11 +29,9 @@ func listDevices(c *auth.Client, input js.Value) (jsbridge.Func, error) {
 		if err != nil {
 			return js.Undefined(), err
 		}
-		res := jsbridge.Object("devices", devicesValue(out.Devices))
-		if out.NextToken != nil {
-			res.Set("nextToken", *out.NextToken)
-		}
-		return res, nil
+		// nextToken is always a key, undefined on the last page, as in
+		// Amplify's listWebAuthnCredentials.
+		return jsbridge.Object("devices", devicesValue(out.Devices), "nextToken", optional(out.NextToken)), nil
 	}, nil
 }
 
@@ -48,26 +46,36 @@ func fetchDevices(c *auth.Client, _ js.Value) (jsbridge.Func, error) {
 	}, nil
 }
 
+// devicesValue builds Amplify's AWSAuthDevice objects: every key of
+// Amplify's parseDevicesResponse, in its order, undefined where Cognito sent
+// nothing.
 func devicesValue(devices []auth.Device) js.Value {
 	vs := make([]js.Value, len(devices))
 	for i, d := range devices {
-		v := jsbridge.Object("id", d.ID, "attributes", jsbridge.Record(d.Attributes))
-		for _, date := range []struct {
-			key string
-			t   *time.Time
-		}{
-			{"createDate", d.CreateDate},
-			{"lastAuthenticatedDate", d.LastAuthenticatedDate},
-			{"lastModifiedDate", d.LastModifiedDate},
-		} {
-			if date.t != nil {
-				v.Set(date.key, jsbridge.Date(*date.t))
-			}
-		}
-		if d.Name != nil {
-			v.Set("name", *d.Name)
-		}
-		vs[i] = v
+		vs[i] = jsbridge.Object(
+			"id", d.ID,
+			"name", optional(d.Name),
+			"attributes", jsbridge.Record(d.Attributes),
+			"createDate", optionalDate(d.CreateDate),
+			"lastModifiedDate", optionalDate(d.LastModifiedDate),
+			"lastAuthenticatedDate", optionalDate(d.LastAuthenticatedDate),
+		)
 	}
 	return jsbridge.Array(vs)
+}
+
+// optional is *s as a JS string, or undefined: Amplify keeps the key.
+func optional(s *string) js.Value {
+	if s == nil {
+		return js.Undefined()
+	}
+	return js.ValueOf(*s)
+}
+
+// optionalDate is *t as a JS Date, or undefined.
+func optionalDate(t *time.Time) js.Value {
+	if t == nil {
+		return js.Undefined()
+	}
+	return jsbridge.Date(*t)
 }

@@ -33,24 +33,21 @@ func listWebAuthnCredentials(c *auth.Client, input js.Value) (jsbridge.Func, err
 		for i, cr := range out.Credentials {
 			creds[i] = credentialValue(cr)
 		}
-		res := jsbridge.Object("credentials", jsbridge.Array(creds))
-		if out.NextToken != nil {
-			res.Set("nextToken", *out.NextToken)
-		}
-		return res, nil
+		// Amplify's { credentials, nextToken }: the key is there, undefined
+		// on the last page.
+		return jsbridge.Object("credentials", jsbridge.Array(creds), "nextToken", optional(out.NextToken)), nil
 	}, nil
 }
 
+// credentialValue is Amplify's AuthWebAuthnCredential: its keys in its
+// order, authenticatorAttachment undefined when Cognito sent none.
 func credentialValue(cr auth.WebAuthnCredential) js.Value {
-	v := jsbridge.Object(
+	return jsbridge.Object(
 		"credentialId", cr.CredentialID,
 		"friendlyCredentialName", cr.FriendlyCredentialName,
 		"relyingPartyId", cr.RelyingPartyID,
+		"authenticatorAttachment", optional(cr.AuthenticatorAttachment),
+		"authenticatorTransports", jsbridge.Strings(cr.AuthenticatorTransports),
+		"createdAt", jsbridge.Date(cr.CreatedAt),
 	)
-	if cr.AuthenticatorAttachment != nil {
-		v.Set("authenticatorAttachment", *cr.AuthenticatorAttachment)
-	}
-	v.Set("authenticatorTransports", jsbridge.Strings(cr.AuthenticatorTransports))
-	v.Set("createdAt", jsbridge.Date(cr.CreatedAt))
-	return v
 }

@@ -18,7 +18,7 @@ import (
 // hostMethods are what the loader's host object (js/src/runtime/glue.ts)
 // provides. The loader and the wasm always ship together, so a host without
 // one of them is a broken build, refused at start.
-var hostMethods = []string{"register", "getToken", "getDeviceKey", "clearDeviceMetadata", "createCredential"}
+var hostMethods = []string{"register", "getToken", "getDeviceKey", "clearDeviceMetadata", "createCredential", "loadSession", "storeSession"}
 
 func main() {
 	if err := start(os.Args, js.Global()); err != nil {

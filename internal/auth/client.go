@@ -110,7 +110,11 @@ func call[In, Out any](ctx context.Context, c *Client, op func(context.Context, 
 	out, err := op(ctx, in)
 	if isExpired(err) && ctx.Err() == nil {
 		s.forceRefresh = true
+		first := err
 		out, err = op(ctx, in)
+		if errors.Is(err, errCannotRefresh) {
+			err = first // no refresh possible: Cognito's answer stands, as in Amplify
+		}
 	}
 	if err == nil {
 		return out, nil

@@ -89,6 +89,11 @@ func inputMembers(params any) (map[string]any, **string, error) {
 			m["DeviceRememberedStatus"] = string(in.DeviceRememberedStatus)
 		}
 		return m, &in.AccessToken, nil
+	case *cip.GetTokensFromRefreshTokenInput: // Amplify's session refresh (refresh_session.go)
+		putString(m, "RefreshToken", in.RefreshToken)
+		putString(m, "ClientId", in.ClientId)
+		putString(m, "DeviceKey", in.DeviceKey)
+		return m, nil, nil
 	}
 	return nil, nil, fmt.Errorf("auth: %T has no case in inputMembers, so it cannot be validated", params)
 }

@@ -30,11 +30,8 @@ func amplifySite(t *testing.T) string {
 	return srv.URL
 }
 
-// signInWithAmplify is page-side code: load Amplify, keep its session in
-// sessionStorage (so that only Amplify itself can find it, not the module's
-// default localStorage reader), configure it for the emulator and sign the
-// demo user in with USER_PASSWORD_AUTH.
-const signInWithAmplify = `
+// loadAmplify is page-side code: load the Amplify bundle (window.RefAmplify).
+const loadAmplify = `
 await new Promise((resolve, reject) => {
 	const s = document.createElement('script');
 	s.src = '/refclients/amplify.js';
@@ -42,6 +39,13 @@ await new Promise((resolve, reject) => {
 	s.onerror = () => reject(new Error('could not load amplify.js'));
 	document.head.append(s);
 });
+`
+
+// signInWithAmplify is page-side code: load Amplify, keep its session in
+// sessionStorage (so that only Amplify itself can find it, not the module's
+// default localStorage reader), configure it for the emulator and sign the
+// demo user in with USER_PASSWORD_AUTH.
+const signInWithAmplify = loadAmplify + `
 const amplifyConfig = await (await fetch('/config.json')).json();
 RefAmplify.configure({ Auth: { Cognito: amplifyConfig } });
 RefAmplify.cognitoUserPoolsTokenProvider.setKeyValueStorage(sessionStorage);

@@ -150,9 +150,10 @@ func TestDemoPage(t *testing.T) {
 	tb.eval(`document.getElementById('device-page-size').dispatchEvent(new Event('change')); return null`, nil)
 	tb.waitFor(`document.getElementById('devices-page').textContent === 'Page 1' && document.querySelectorAll('#device-rows tr').length === 5`)
 
-	// The session expires (the emulator's clock jumps two hours): the next
-	// call shows Cognito's error by name and message.
-	advanceEmulatorClock(t, 7200)
+	// The session ends (the emulator's clock jumps 31 days, past the
+	// refresh token's 30): the next call shows Cognito's error by name and
+	// message. (Two hours would not do: the module refreshes the session.)
+	advanceEmulatorClock(t, 31*24*3600)
 	tb.do(chromedp.Click(chromedp.CSS(`#passkeys-refresh`)))
 	tb.waitFor(`!document.getElementById('error').hidden`)
 	var shownErr struct{ Name, Message string }

@@ -25,7 +25,7 @@ const kinds = [
 const ids = (list, key) => JSON.stringify(list.map((x) => x[key]));
 const check = (i, v) => {
   switch (i % 3) {
-    case 0: return ids(v.credentials, 'credentialId') === JSON.stringify(CREDS) && !('nextToken' in v) && v.credentials.every((c) => c.createdAt instanceof Date) ? '' : 'credentials ' + JSON.stringify(v);
+    case 0: return ids(v.credentials, 'credentialId') === JSON.stringify(CREDS) && 'nextToken' in v && v.nextToken === undefined && v.credentials.every((c) => c.createdAt instanceof Date) ? '' : 'credentials ' + JSON.stringify(v);
     case 1: return ids(v.devices, 'id') === JSON.stringify(DEVS.slice(0, 3)) && typeof v.nextToken === 'string' ? '' : 'devices page ' + JSON.stringify(v);
     case 2: return ids(v, 'id') === JSON.stringify(DEVS) ? '' : 'fetchDevices ' + JSON.stringify(v);
   }

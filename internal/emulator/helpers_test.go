@@ -18,7 +18,13 @@ var testEpoch = time.Date(2024, 11, 19, 12, 0, 0, 0, time.UTC)
 // served by an httptest server.
 func newTestEmulator(t *testing.T, opts ...Option) (*Emulator, *httptest.Server) {
 	t.Helper()
-	e, err := New(nil, append([]Option{WithClock(func() time.Time { return testEpoch })}, opts...)...)
+	return newSeededTestEmulator(t, nil, opts...)
+}
+
+// newSeededTestEmulator is newTestEmulator on another seed (nil: the demo's).
+func newSeededTestEmulator(t *testing.T, seed *Seed, opts ...Option) (*Emulator, *httptest.Server) {
+	t.Helper()
+	e, err := New(seed, append([]Option{WithClock(func() time.Time { return testEpoch })}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,6 +87,8 @@ func (e *Emulator) initiateAuth(r *request) (any, error) {
 func (st *store) refreshSession(p *pool, c *client, tok string, now time.Time) (*session, *user, error) {
 	s := st.refresh[tok]
 	switch {
+	case s == nil && st.rotated[tok]:
+		return nil, nil, NewError(ErrRefreshTokenReuse, MsgRefreshTokenReused)
 	case s == nil || s.clientID != c.id:
 		return nil, nil, notAuthorized(MsgInvalidRefreshToken)
 	case s.revoked:

@@ -7,7 +7,9 @@ type getTokensFromRefreshTokenOutput struct {
 
 // getTokensFromRefreshToken is the refresh operation Amplify v6 (6.22 and
 // later) uses instead of InitiateAuth REFRESH_TOKEN_AUTH: the same checks and
-// the same new access and ID tokens; the refresh token is not rotated.
+// the same new access and ID tokens. The refresh token is rotated only for an
+// app client with refresh token rotation: the answer then carries a new one
+// and the old one is refused from now on.
 func (e *Emulator) getTokensFromRefreshToken(r *request) (any, error) {
 	clientID := r.in.str("ClientId")
 
@@ -28,7 +30,13 @@ func (e *Emulator) getTokensFromRefreshToken(r *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return getTokensFromRefreshTokenOutput{AuthenticationResult: authenticationResult{
-		AccessToken: access, ExpiresIn: AccessTokenTTL, IdToken: id, TokenType: TokenTypeBearer,
-	}}, nil
+	res := authenticationResult{AccessToken: access, ExpiresIn: AccessTokenTTL, IdToken: id, TokenType: TokenTypeBearer}
+	if c.rotate {
+		e.st.rotated[s.refreshToken] = true
+		delete(e.st.refresh, s.refreshToken)
+		s.refreshToken = newRefreshToken()
+		e.st.refresh[s.refreshToken] = s
+		res.RefreshToken = s.refreshToken
+	}
+	return getTokensFromRefreshTokenOutput{AuthenticationResult: res}, nil
 }

@@ -54,6 +54,11 @@ const (
 type SeedClient struct {
 	ID                string   `json:"id"`
 	ExplicitAuthFlows []string `json:"explicitAuthFlows"`
+	// RefreshTokenRotation is the app client's refresh token rotation
+	// (Cognito's RefreshTokenRotation Feature ENABLED, with no retry grace
+	// period): GetTokensFromRefreshToken answers with a new refresh token
+	// and the one it was given no longer works (RefreshTokenReuseException).
+	RefreshTokenRotation bool `json:"refreshTokenRotation,omitempty"`
 }
 
 // SeedUser is one confirmed user.

@@ -19,6 +19,7 @@ type store struct {
 
 	sessions map[string]*session // by origin_jti
 	refresh  map[string]*session // by refresh token
+	rotated  map[string]bool     // refresh tokens replaced by rotation
 }
 
 type pool struct {
@@ -32,8 +33,9 @@ type pool struct {
 }
 
 type client struct {
-	id    string
-	flows map[string]bool // "USER_PASSWORD_AUTH", ...
+	id     string
+	flows  map[string]bool // "USER_PASSWORD_AUTH", ...
+	rotate bool            // refresh token rotation (see SeedClient)
 }
 
 type user struct {
@@ -81,6 +83,7 @@ func (s *store) load(seed *Seed) {
 	s.pools = map[string]*pool{}
 	s.sessions = map[string]*session{}
 	s.refresh = map[string]*session{}
+	s.rotated = map[string]bool{}
 	s.seq = 0
 	for _, sp := range seed.UserPools {
 		p := &pool{
@@ -95,7 +98,7 @@ func (s *store) load(seed *Seed) {
 			p.userVerification = DefaultUserVerification
 		}
 		for _, sc := range sp.Clients {
-			c := &client{id: sc.ID, flows: map[string]bool{}}
+			c := &client{id: sc.ID, flows: map[string]bool{}, rotate: sc.RefreshTokenRotation}
 			for _, f := range sc.ExplicitAuthFlows {
 				c.flows[strings.TrimPrefix(f, "ALLOW_")] = true
 			}

@@ -9,7 +9,8 @@
 //	amplify.js        RefAmplify: configure, signIn (USER_PASSWORD_AUTH), signOut,
 //	                  fetchAuthSession, listWebAuthnCredentials,
 //	                  deleteWebAuthnCredential, fetchDevices,
-//	                  cognitoUserPoolsTokenProvider, Amplify
+//	                  associateWebAuthnCredential, cognitoUserPoolsTokenProvider,
+//	                  Amplify, CookieStorage
 //	amplify-calls.js  RefAmplify: configure and the three calls only
 //	sdkv3.js          RefSDKv3: CognitoIdentityProviderClient, InitiateAuthCommand,
 //	                  ListWebAuthnCredentialsCommand, DeleteWebAuthnCredentialCommand,

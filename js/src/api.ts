@@ -59,7 +59,12 @@ export const configure: typeof types.configure = (config, options = {}) => {
         configured = undefined;
         exited = err;
       },
-      { getDeviceKey: () => device.getDeviceKey(), clearDeviceMetadata: () => device.clearDeviceMetadata() },
+      {
+        getDeviceKey: () => device.getDeviceKey(),
+        clearDeviceMetadata: () => device.clearDeviceMetadata(),
+        loadSession: () => device.loadSession(),
+        storeSession: (session) => device.storeSession(session),
+      },
     );
     channel = current;
   }
@@ -67,6 +72,7 @@ export const configure: typeof types.configure = (config, options = {}) => {
   // Plain values only: they cross to the runtime by structured clone.
   const runtimeConfig: RuntimeConfig = { userPoolId: cognito.userPoolId, userPoolClientId: cognito.userPoolClientId };
   if (cognito.userPoolEndpoint !== undefined) runtimeConfig.userPoolEndpoint = cognito.userPoolEndpoint;
+  if (!options.tokenProvider) runtimeConfig.amplifySession = true;
   const done: Promise<Channel> = ch.configure(runtimeConfig).then(() => ch);
   configured = done;
   done.catch(() => {

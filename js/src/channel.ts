@@ -4,14 +4,18 @@
 import runtimeGlue from 'cognito-wasm:runtime';
 import { AuthError, describe, runtimeExited, uncloneableInput } from './errors';
 import { createCredential } from './webauthn';
-import type { FromRuntime, RuntimeConfig, RuntimePort, RuntimeScope, ToRuntime, WithoutID } from './protocol';
+import type { FromRuntime, RuntimeConfig, RuntimePort, RuntimeScope, StoredSession, ToRuntime, WithoutID } from './protocol';
+
+export type { StoredSession };
 
 export type TokenSource = (forceRefresh: boolean) => Promise<string | null>;
 
-/** Amplify's device metadata (see tokens.ts), read and cleared on this thread. */
+/** Amplify's device metadata and stored session (see tokens.ts), on this thread. */
 export interface DeviceMetadataSource {
   getDeviceKey(): Promise<string | null>;
   clearDeviceMetadata(): Promise<void>;
+  loadSession(): Promise<StoredSession | null>;
+  storeSession(session: StoredSession): Promise<void>;
 }
 
 /** Where the runtime runs: a dedicated Worker or the page's main thread. */
@@ -153,6 +157,12 @@ export class Channel {
         break;
       case 'clearDeviceMetadata':
         this.answer(message.id, () => this.device.clearDeviceMetadata());
+        break;
+      case 'loadSession':
+        this.answer(message.id, () => this.device.loadSession());
+        break;
+      case 'storeSession':
+        this.answer(message.id, () => this.device.storeSession(message.session));
         break;
       case 'createCredential': {
         const signal = message.call === undefined ? undefined : this.pending.get(message.call)?.signal;

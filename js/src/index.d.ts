@@ -23,9 +23,10 @@ export interface CognitoWasmTokens {
 export interface ConfigureOptions {
   /**
    * Where the access token comes from. Runs on the page's main thread, also in
-   * Worker mode. Default: Amplify v6's localStorage keys
-   * (`CognitoIdentityServiceProvider.<clientId>.LastAuthUser` and
-   * `CognitoIdentityServiceProvider.<clientId>.<username>.accessToken`).
+   * Worker mode. Default: the session Amplify v6 stored (its
+   * `CognitoIdentityServiceProvider.<clientId>.…` keys in localStorage, or in
+   * cookies with `Amplify.configure(config, { ssr: true })`), refreshed as
+   * Amplify refreshes it (GetTokensFromRefreshToken) and written back for Amplify.
    * Amplify's own `cognitoUserPoolsTokenProvider` (from `aws-amplify/auth/cognito`)
    * works as it is; its device metadata (for `forgetDevice` and `rememberDevice`)
    * is then read from Amplify's storage too.

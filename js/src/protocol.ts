@@ -17,6 +17,20 @@ export interface RuntimeConfig {
   userPoolId: string;
   userPoolClientId: string;
   userPoolEndpoint?: string;
+  /** No tokenProvider: the runtime reads and refreshes Amplify's stored session (loadSession/storeSession). */
+  amplifySession?: boolean;
+}
+
+/** Amplify v6's stored session, as the loader reads it from localStorage or cookies. */
+export interface StoredSession {
+  username: string;
+  accessToken: string;
+  idToken?: string;
+  refreshToken?: string;
+  /** Milliseconds, Amplify's clockDrift (NaN when the stored value is not a number). */
+  clockDrift?: number;
+  /** Present when Amplify holds the device's full metadata. */
+  deviceKey?: string;
 }
 
 /** Loader → runtime. */
@@ -50,6 +64,10 @@ export type FromRuntime =
   // current device's key (null when there is none), and forgetting it.
   | { type: 'getDeviceKey'; id: number }
   | { type: 'clearDeviceMetadata'; id: number }
+  // Amplify's stored session (null when there is none), and writing refreshed
+  // tokens back in Amplify's format.
+  | { type: 'loadSession'; id: number }
+  | { type: 'storeSession'; id: number; session: StoredSession }
   // The Go program exited (code) or the runtime failed (error).
   | { type: 'exit'; code?: number; error?: PlainError };
 

@@ -7,7 +7,7 @@
 import runWasmExec from 'cognito-wasm:wasm-exec';
 import { createOverlay } from './overlay';
 import { runtimeExited, toPlainError, unknownError, wasmLoadError } from '../errors';
-import type { FromRuntime, PlainError, RuntimeConfig, RuntimeScope, ToRuntime, WithoutID } from '../protocol';
+import type { FromRuntime, PlainError, RuntimeConfig, RuntimeScope, StoredSession, ToRuntime, WithoutID } from '../protocol';
 
 declare const scope: RuntimeScope;
 
@@ -63,6 +63,14 @@ const host = {
   },
   clearDeviceMetadata(): Promise<void> {
     return hostRequest({ type: 'clearDeviceMetadata' });
+  },
+  // Amplify's stored session (when configure got no tokenProvider): Go decides
+  // expiry and refreshes; the storage itself stays on the main thread.
+  loadSession(): Promise<StoredSession | null> {
+    return hostRequest({ type: 'loadSession' });
+  },
+  storeSession(session: StoredSession): Promise<void> {
+    return hostRequest({ type: 'storeSession', session });
   },
   // WebAuthn exists only on the page (not in Workers): navigator.credentials.create
   // runs there. options is PublicKeyCredentialCreationOptionsJSON; the result is
