@@ -24,6 +24,8 @@ interface Go {
   importObject: WebAssembly.Imports;
   run(instance: WebAssembly.Instance): Promise<void>;
   _resume(): void;
+  /** Go's pending timers (time.Sleep, timeouts): wasm_exec's id → setTimeout handle. */
+  _scheduledTimeouts: Map<number, ReturnType<typeof setTimeout>>;
 }
 
 const post = (message: FromRuntime) => scope.postMessage(message);
@@ -161,7 +163,14 @@ async function start(wasmURL: string) {
     // exception far from here; report it as the runtime's end instead.
     const resume = go._resume;
     go._resume = function () {
-      if (stopped) return;
+      if (stopped) {
+        // wasm_exec's timer callback calls _resume again until Go takes the
+        // timer off its list, which a stopped Go never does: drop them all, or
+        // a timer pending at the exit spins the thread (the page, in page mode).
+        for (const timer of go._scheduledTimeouts.values()) clearTimeout(timer);
+        go._scheduledTimeouts.clear();
+        return;
+      }
       try {
         resume.call(go);
       } catch (err) {
