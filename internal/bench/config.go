@@ -56,9 +56,6 @@ func (c *Config) defaults() {
 	orDefault(&c.SettleMax, 30*time.Second)
 	c.LatencyMs = float64(c.Latency) / float64(time.Millisecond)
 	c.SettleQuietMs = float64(c.SettleQuiet) / float64(time.Millisecond)
-	if c.Chromium == "" {
-		c.Chromium = "/usr/bin/chromium"
-	}
 	if len(c.Clients) == 0 {
 		for _, cl := range clients {
 			if !cl.Before || c.BeforeWasm != "" {

@@ -40,7 +40,7 @@ func main() {
 	flag.DurationVar(&cfg.SettleQuiet, "settle", 5*time.Second, "keep the cold and 2nd visit open until the code cache has not changed for this long")
 	flag.StringVar(&cfg.JSFlags, "js-flags", "", "V8 flags for every browser, e.g. --wasm-tiering-budget=20000 (an experiment: the default Chrome has none)")
 	flag.StringVar(&cfg.BeforeWasm, "before", "", "an earlier cognito-wasm.wasm to measure beside the current one (client wasm-before, page mode)")
-	flag.StringVar(&cfg.Chromium, "chromium", "/usr/bin/chromium", "Chromium binary")
+	flag.StringVar(&cfg.Chromium, "chromium", "", "Chrome or Chromium binary (default: $CHROME, else chromium, chromium-browser, google-chrome on PATH, else the macOS app)")
 	flag.StringVar(&cfg.DistDir, "dist", "", "cognito-wasm's built files (default: js/dist of the module)")
 	flag.StringVar(&clientList, "clients", "", "comma-separated clients to measure (default: all): amplify,sdkv3,wasm-page,wasm-worker,wasm-before,floor-sdk,floor-gofetch,fetch")
 	flag.StringVar(&cfg.TraceDir, "tracedir", "", "also save the traced runs' Chrome traces here (open in DevTools)")

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cognito-wasm/cognito-wasm/internal/browsertest/engine"
 	"github.com/cognito-wasm/cognito-wasm/internal/emulator"
 	"github.com/cognito-wasm/cognito-wasm/internal/refclients"
 )
@@ -86,6 +87,14 @@ func checkConfig(cfg *Config) error {
 	}
 	if !slices.Contains(cfg.Clients, "amplify") {
 		return errors.New("the amplify client is the baseline of every ratio: keep it in -clients")
+	}
+	if cfg.Chromium == "" {
+		// Found as the browser tests find it: $CHROME, chromium, google-chrome, macOS.
+		path, err := engine.FindChrome()
+		if err != nil {
+			return err
+		}
+		cfg.Chromium = path
 	}
 	if cfg.DistDir == "" {
 		d, err := findDist()
