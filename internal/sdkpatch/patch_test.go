@@ -80,4 +80,10 @@ func TestShippedWasmLinksNoTransport(t *testing.T) {
 			t.Errorf("the shipped wasm links %s: is the wasm built with the sdkpatch -modfile?", sym)
 		}
 	}
+	// std.go's overlay: hpke's init and a FIPS self-test closure.
+	for _, sym := range []string{"crypto/hpke.init", "crypto/internal/fips140/sha256.init.0.func1"} {
+		if bytes.Contains(wasm, []byte(sym)) {
+			t.Errorf("the shipped wasm links %s: is the wasm built with the sdkpatch -overlay?", sym)
+		}
+	}
 }

@@ -201,7 +201,11 @@ func prepareOverlay(dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("go env GOROOT: %w", err)
 	}
-	src := filepath.Join(strings.TrimSpace(string(goroot)), "src")
+	return overlayFrom(strings.TrimSpace(string(goroot)), dir)
+}
+
+func overlayFrom(goroot, dir string) (string, error) {
+	src := filepath.Join(goroot, "src")
 	replace := map[string]string{}
 	for _, sf := range stdFiles {
 		orig := filepath.Join(src, filepath.FromSlash(sf.path))
