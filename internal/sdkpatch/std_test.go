@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -112,5 +115,115 @@ func TestStdPatchRefusesAChangedFile(t *testing.T) {
 	}
 	if _, err := overlayFrom(goroot, t.TempDir()); err == nil || !strings.Contains(err.Error(), "pq.go is not the file") {
 		t.Fatalf("err = %v, want a refusal naming pq.go", err)
+	}
+}
+
+// TestHPKEStillPassesItsOwnTests runs the standard library's crypto/hpke
+// tests (its test vectors included) against the patched package. Its
+// internal test file names the variables too, so the test rewrites those
+// uses into calls as well.
+func TestHPKEStillPassesItsOwnTests(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs crypto/hpke's tests")
+	}
+	dir := t.TempDir()
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	overlay, err := overlayFrom(strings.TrimSpace(string(goroot)), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var o struct{ Replace map[string]string }
+	b, err := os.ReadFile(overlay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &o); err != nil {
+		t.Fatal(err)
+	}
+	const testFile = "crypto/hpke/hpke_test.go"
+	orig := filepath.Join(strings.TrimSpace(string(goroot)), "src", filepath.FromSlash(testFile))
+	patched := callVars(t, stdSource(t, testFile), "dhKEMP256", "dhKEMP384", "dhKEMP521", "dhKEMX25519", "mlkem768X25519", "mlkem768P256", "mlkem1024P384")
+	o.Replace[orig] = filepath.Join(dir, "hpke_test.go")
+	if err := os.WriteFile(o.Replace[orig], patched, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err = json.Marshal(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testOverlay := filepath.Join(dir, "test-overlay.json")
+	if err := os.WriteFile(testOverlay, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("go", "test", "-count=1", "-overlay", testOverlay, "crypto/hpke").CombinedOutput()
+	if err != nil {
+		t.Fatalf("crypto/hpke's tests fail on the patched package: %v\n%s", err, out)
+	}
+}
+
+// callVars rewrites the uses of package variables declared in another file
+// (identifiers the file does not resolve) into calls.
+func callVars(t *testing.T, src []byte, names ...string) []byte {
+	t.Helper()
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var at []int
+	ast.Inspect(f, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Obj == nil && slices.Contains(names, id.Name) {
+			at = append(at, fset.Position(id.End()).Offset)
+		}
+		return true
+	})
+	if len(at) == 0 {
+		t.Fatal("the test file no longer names the variables; drop callVars")
+	}
+	out := slices.Clone(src)
+	for i := len(at) - 1; i >= 0; i-- {
+		out = slices.Insert(out, at[i], []byte("()")...)
+	}
+	return out
+}
+
+// TestFIPSModeStopsClearly: with the self-tests left out, a program built
+// with the overlay must refuse FIPS 140-3 mode rather than run in it
+// untested, and run as before without it.
+func TestFIPSModeStopsClearly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a program")
+	}
+	dir := t.TempDir()
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	overlay, err := overlayFrom(strings.TrimSpace(string(goroot)), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog := "package main\n\nimport (\n\t\"crypto/sha256\"\n\t\"fmt\"\n)\n\nfunc main() { fmt.Printf(\"%x\", sha256.Sum256([]byte(\"x\"))) }\n"
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(prog), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(dir, "prog")
+	build := exec.Command("go", "build", "-overlay", overlay, "-o", exe, "main.go")
+	build.Dir = dir
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(exe).Output()
+	if err != nil || string(out) != "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881" {
+		t.Fatalf("without FIPS mode: %q, %v", out, err)
+	}
+	fips := exec.Command(exe)
+	fips.Env = append(os.Environ(), "GODEBUG=fips140=on")
+	out, err = fips.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "FIPS 140-3 mode (GODEBUG=fips140) is not supported by this build") {
+		t.Fatalf("with GODEBUG=fips140=on: err %v, output:\n%s", err, out)
 	}
 }
