@@ -26,7 +26,8 @@ build: deps wasm js
 # linked (-5 MB raw, -0.8 MB brotli); see internal/sdkpatch. The Node tests use
 # the same copy, so what is tested is what ships. Likewise three standard
 # library files are replaced through -overlay so that crypto/hpke's package
-# variables and the FIPS 140 self-test registrations do not link unused crypto
+# variables, the FIPS 140 self-test registrations and the ECDSA curves do not
+# link unused crypto
 # (-0.8 MB raw); see internal/sdkpatch/std.go. Both refuse to build when the
 # files they patch change.
 SDKMOD = $(or $(shell $(GO) run ./internal/sdkpatch),$(error go run ./internal/sdkpatch failed))

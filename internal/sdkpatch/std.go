@@ -1,6 +1,6 @@
 package main
 
-// Besides the SDK copy, the wasm build replaces three files of the standard
+// Besides the SDK copy, the wasm build replaces four files of the standard
 // library through go build -overlay, for the same reason: package-level
 // initialisation that links code cognito-wasm never runs. net/http imports
 // crypto/tls even though the module sends every request through fetch, and
@@ -19,6 +19,11 @@ package main
 //     The patched files build each of them on first use instead (a function
 //     with a sync.Once that returns the same pointer every time), which no
 //     code path of the module reaches (−521 KB raw).
+//  3. crypto/internal/fips140/ecdsa's curves are sync.OnceValue functions
+//     made in init, which links each curve's precomputation (bigmod) though
+//     the module signs nothing. The patched file makes each of them a
+//     function that calls sync.OnceValue on first use: same type, same
+//     uses, same results (−71 KB raw).
 //
 // The originals are pinned by their SHA-256: when a Go release changes any
 // of these files the build stops and names it, so that a person checks the
@@ -55,6 +60,9 @@ var stdFiles = []stdFile{
 	}},
 	{"crypto/hpke/pq.go", "e19b503aad3cf964bc57547705f2638fbee25704bfe318a726f584776a4a5906", func(src []byte) ([]byte, error) {
 		return lazyVars("crypto/hpke/pq.go", src, "mlkem768X25519", "mlkem768P256", "mlkem1024P384")
+	}},
+	{"crypto/internal/fips140/ecdsa/ecdsa.go", "a8cada6e2681439e415b81b698f94aa499d1ba7157fc4fb9e34881ba9d082ec3", func(src []byte) ([]byte, error) {
+		return lazyVars("crypto/internal/fips140/ecdsa/ecdsa.go", src, "_P224", "_P256", "_P384", "_P521")
 	}},
 }
 
@@ -118,7 +126,8 @@ func lazyVars(file string, src []byte, names ...string) ([]byte, error) {
 	}
 	var edits []edit
 	off := func(p token.Pos) int { return fset.Position(p).Offset }
-	specs := map[*ast.ValueSpec]bool{}
+	specs := map[*ast.ValueSpec]bool{}    // uses become calls
+	replaced := map[*ast.ValueSpec]bool{} // replaced as a whole
 	for _, name := range names {
 		var found bool
 		for _, d := range f.Decls {
@@ -128,6 +137,26 @@ func lazyVars(file string, src []byte, names ...string) ([]byte, error) {
 			}
 			vs := gd.Specs[0].(*ast.ValueSpec)
 			if len(vs.Names) != 1 || vs.Names[0].Name != name {
+				continue
+			}
+			value := string(src[off(vs.Values[0].Pos()):off(vs.Values[0].End())])
+			if typ := onceValueType(vs); typ != nil {
+				// var x = sync.OnceValue(func() T {...}): x keeps its type,
+				// func() T, and every use stays as it is; only the call to
+				// sync.OnceValue moves out of init.
+				edits = append(edits, edit{off(gd.Pos()), off(gd.End()), fmt.Sprintf(`var %[1]sOnce sync.Once
+var %[1]sFunc func() %[2]s
+
+// %[1]s calls sync.OnceValue on first use (cognito-wasm's
+// internal/sdkpatch): called in init it linked code no caller needs.
+func %[1]s() %[2]s {
+	%[1]sOnce.Do(func() {
+		%[1]sFunc = %[3]s
+	})
+	return %[1]sFunc()
+}`, name, src[off(typ.Pos()):off(typ.End())], value)})
+				replaced[vs] = true
+				found = true
 				continue
 			}
 			u, ok := vs.Values[0].(*ast.UnaryExpr)
@@ -141,9 +170,8 @@ func lazyVars(file string, src []byte, names ...string) ([]byte, error) {
 			}
 			id, ok := typ.(*ast.Ident)
 			if !ok {
-				return nil, fmt.Errorf("sdkpatch: %s's var %s is no longer &T{...}; re-check internal/sdkpatch", file, name)
+				return nil, fmt.Errorf("sdkpatch: %s's var %s is no longer &T{...} or sync.OnceValue(func() T {...}); re-check internal/sdkpatch", file, name)
 			}
-			value := string(src[off(vs.Values[0].Pos()):off(vs.Values[0].End())])
 			edits = append(edits, edit{off(gd.Pos()), off(gd.End()), fmt.Sprintf(`var %[1]sOnce sync.Once
 var %[1]sValue *%[2]s
 
@@ -156,6 +184,7 @@ func %[1]s() *%[2]s {
 	return %[1]sValue
 }`, name, id.Name, value)})
 			specs[vs] = true
+			replaced[vs] = true
 			found = true
 		}
 		if !found {
@@ -163,7 +192,7 @@ func %[1]s() *%[2]s {
 		}
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
-		if vs, ok := n.(*ast.ValueSpec); ok && specs[vs] {
+		if vs, ok := n.(*ast.ValueSpec); ok && replaced[vs] {
 			return false // replaced as a whole above
 		}
 		id, ok := n.(*ast.Ident)
@@ -192,6 +221,26 @@ func %[1]s() *%[2]s {
 		return nil, fmt.Errorf("sdkpatch: patched %s does not parse: %w", file, err)
 	}
 	return formatted, nil
+}
+
+// onceValueType returns T if vs is `x = sync.OnceValue(func() T {...})`.
+func onceValueType(vs *ast.ValueSpec) ast.Expr {
+	call, ok := vs.Values[0].(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 || vs.Type != nil {
+		return nil
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "OnceValue" {
+		return nil
+	}
+	if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "sync" {
+		return nil
+	}
+	fn, ok := call.Args[0].(*ast.FuncLit)
+	if !ok || fn.Type.Results == nil || len(fn.Type.Results.List) != 1 || len(fn.Type.Results.List[0].Names) != 0 {
+		return nil
+	}
+	return fn.Type.Results.List[0].Type
 }
 
 // prepareOverlay writes the patched standard library files under dir and an
