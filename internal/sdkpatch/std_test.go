@@ -16,17 +16,33 @@ import (
 	"testing"
 )
 
-func stdSource(t *testing.T, path string) []byte {
+func goroot(t *testing.T) string {
 	t.Helper()
-	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	out, err := exec.Command("go", "env", "GOROOT").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "src", filepath.FromSlash(path)))
+	return strings.TrimSpace(string(out))
+}
+
+func stdSource(t *testing.T, path string) []byte {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join(goroot(t), "src", filepath.FromSlash(path)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return src
+}
+
+// writeOverlay writes the patched files and the overlay under dir, as the
+// build does, and returns the overlay's path.
+func writeOverlay(t *testing.T, dir string) string {
+	t.Helper()
+	overlay, err := overlayFrom(goroot(t), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return overlay
 }
 
 func TestPatchTheStandardLibrary(t *testing.T) {
@@ -99,13 +115,13 @@ func TestStdPatchRefusesAChangedFile(t *testing.T) {
 		t.Fatalf("err = %v, want a refusal naming dhKEMP384", err)
 	}
 	// And the build step refuses any other change through the pinned hash.
-	goroot := t.TempDir()
+	fakeRoot := t.TempDir()
 	for _, sf := range stdFiles {
 		b := stdSource(t, sf.path)
 		if sf.path == "crypto/hpke/pq.go" {
 			b = append(b, "\n// a new release\n"...)
 		}
-		p := filepath.Join(goroot, "src", filepath.FromSlash(sf.path))
+		p := filepath.Join(fakeRoot, "src", filepath.FromSlash(sf.path))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -113,7 +129,7 @@ func TestStdPatchRefusesAChangedFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := overlayFrom(goroot, t.TempDir()); err == nil || !strings.Contains(err.Error(), "pq.go is not the file") {
+	if _, err := overlayFrom(fakeRoot, t.TempDir()); err == nil || !strings.Contains(err.Error(), "pq.go is not the file") {
 		t.Fatalf("err = %v, want a refusal naming pq.go", err)
 	}
 }
@@ -123,18 +139,8 @@ func TestStdPatchRefusesAChangedFile(t *testing.T) {
 // patched copies. crypto/hpke's internal test file names the variables too,
 // so the test rewrites those uses into calls as well.
 func TestPatchedPackagesPassTheirOwnTests(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs crypto/hpke's tests")
-	}
 	dir := t.TempDir()
-	goroot, err := exec.Command("go", "env", "GOROOT").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	overlay, err := overlayFrom(strings.TrimSpace(string(goroot)), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	overlay := writeOverlay(t, dir)
 	var o struct{ Replace map[string]string }
 	b, err := os.ReadFile(overlay)
 	if err != nil {
@@ -144,7 +150,7 @@ func TestPatchedPackagesPassTheirOwnTests(t *testing.T) {
 		t.Fatal(err)
 	}
 	const testFile = "crypto/hpke/hpke_test.go"
-	orig := filepath.Join(strings.TrimSpace(string(goroot)), "src", filepath.FromSlash(testFile))
+	orig := filepath.Join(goroot(t), "src", filepath.FromSlash(testFile))
 	patched := callVars(t, stdSource(t, testFile), "dhKEMP256", "dhKEMP384", "dhKEMP521", "dhKEMX25519", "mlkem768X25519", "mlkem768P256", "mlkem1024P384")
 	o.Replace[orig] = filepath.Join(dir, "hpke_test.go")
 	if err := os.WriteFile(o.Replace[orig], patched, 0o644); err != nil {
@@ -194,18 +200,8 @@ func callVars(t *testing.T, src []byte, names ...string) []byte {
 // with the overlay must refuse FIPS 140-3 mode rather than run in it
 // untested, and run as before without it.
 func TestFIPSModeStopsClearly(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a program")
-	}
 	dir := t.TempDir()
-	goroot, err := exec.Command("go", "env", "GOROOT").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	overlay, err := overlayFrom(strings.TrimSpace(string(goroot)), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	overlay := writeOverlay(t, dir)
 	prog := "package main\n\nimport (\n\t\"crypto/sha256\"\n\t\"fmt\"\n)\n\nfunc main() { fmt.Printf(\"%x\", sha256.Sum256([]byte(\"x\"))) }\n"
 	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(prog), 0o644); err != nil {
 		t.Fatal(err)
