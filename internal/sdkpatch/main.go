@@ -18,7 +18,8 @@ import (
 // Usage, from the repository root:
 //
 //	modfile=$(go run ./internal/sdkpatch)
-//	GOOS=js GOARCH=wasm go build -modfile "$modfile" ./wasm
+//	overlay=$(go run ./internal/sdkpatch -overlay)
+//	GOOS=js GOARCH=wasm go build -modfile "$modfile" -overlay "$overlay" ./wasm
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("sdkpatch: ")
@@ -34,12 +35,16 @@ func main() {
 	}
 	sum := sha256.Sum256([]byte(wd))
 	dir := flag.String("dir", filepath.Join(cache, "cognito-wasm", "sdkpatch", hex.EncodeToString(sum[:6])), "where the patched copy and the alternate go.mod are written")
+	overlay := flag.Bool("overlay", false, "write the patched standard library files (see std.go) and print the path of the file for go build -overlay, instead of the go.mod")
 	flag.Parse()
-	modfile, err := prepare(*dir)
+	out, err := prepare(*dir)
+	if *overlay {
+		out, err = prepareOverlay(*dir)
+	}
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(modfile)
+	fmt.Println(out)
 }
 
 // prepare copies Module from the module cache into dir, patches it, and

@@ -117,22 +117,33 @@ var replacements = []replacement{
 // that no longer have a use removed. It fails if either function differs
 // from the text this package was written against.
 func Patch(src []byte) ([]byte, error) {
+	return patchFuncs(File, src, replacements, orphanable)
+}
+
+// patchFuncs replaces the bodies of the functions named in rs, each only if
+// the function's gofmt'd text is exactly r.original, and then removes the
+// imports in orphans (path to name) that nothing in the file uses any more.
+func patchFuncs(file string, src []byte, rs []replacement, orphans map[string]string) ([]byte, error) {
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, File, src, parser.ParseComments)
+	f, err := parser.ParseFile(fset, file, src, parser.ParseComments)
 	if err != nil {
-		return nil, fmt.Errorf("sdkpatch: parse %s: %w", File, err)
+		return nil, fmt.Errorf("sdkpatch: parse %s: %w", file, err)
 	}
-	for _, r := range replacements {
+	for _, r := range rs {
 		fn := findFunc(f, r.name)
 		if fn == nil {
-			return nil, fmt.Errorf("sdkpatch: %s no longer has func %s; re-check internal/sdkpatch", File, r.name)
+			return nil, fmt.Errorf("sdkpatch: %s no longer has func %s; re-check internal/sdkpatch", file, r.name)
 		}
 		var got bytes.Buffer
-		if err := format.Node(&got, fset, fn); err != nil {
+		doc := fn.Doc // r.original is the function without its doc comment
+		fn.Doc = nil
+		err := format.Node(&got, fset, fn)
+		fn.Doc = doc
+		if err != nil {
 			return nil, err
 		}
 		if got.String() != r.original {
-			return nil, fmt.Errorf("sdkpatch: %s's func %s changed in this SDK version; re-check internal/sdkpatch:\n%s", File, r.name, got.String())
+			return nil, fmt.Errorf("sdkpatch: %s's func %s changed in this version; re-check internal/sdkpatch:\n%s", file, r.name, got.String())
 		}
 		body, err := parseBody(r.body)
 		if err != nil {
@@ -140,15 +151,15 @@ func Patch(src []byte) ([]byte, error) {
 		}
 		fn.Body = body
 	}
-	dropUnusedImports(f)
+	dropUnusedImports(f, orphans)
 	var out bytes.Buffer
 	if err := format.Node(&out, fset, f); err != nil {
 		return nil, fmt.Errorf("sdkpatch: print: %w", err)
 	}
 	// Re-parse so that positions from the replacement bodies cannot have
 	// produced text that is not Go.
-	if _, err := parser.ParseFile(token.NewFileSet(), File, out.Bytes(), 0); err != nil {
-		return nil, fmt.Errorf("sdkpatch: patched file does not parse: %w", err)
+	if _, err := parser.ParseFile(token.NewFileSet(), file, out.Bytes(), 0); err != nil {
+		return nil, fmt.Errorf("sdkpatch: patched %s does not parse: %w", file, err)
 	}
 	return out.Bytes(), nil
 }
@@ -179,9 +190,9 @@ var orphanable = map[string]string{
 	"github.com/aws/aws-sdk-go-v2/aws/defaults":       "defaults",
 }
 
-// dropUnusedImports removes the orphanable imports whose name no longer
+// dropUnusedImports removes the imports in orphans whose name no longer
 // appears as the package of a selector expression (x.Y) in the file.
-func dropUnusedImports(f *ast.File) {
+func dropUnusedImports(f *ast.File, orphans map[string]string) {
 	used := map[string]bool{}
 	ast.Inspect(f, func(n ast.Node) bool {
 		if sel, ok := n.(*ast.SelectorExpr); ok {
@@ -193,7 +204,7 @@ func dropUnusedImports(f *ast.File) {
 	})
 	keep := func(spec *ast.ImportSpec) bool {
 		path, _ := strconv.Unquote(spec.Path.Value)
-		name, ok := orphanable[path]
+		name, ok := orphans[path]
 		if !ok {
 			return true
 		}

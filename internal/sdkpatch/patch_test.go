@@ -80,4 +80,11 @@ func TestShippedWasmLinksNoTransport(t *testing.T) {
 			t.Errorf("the shipped wasm links %s: is the wasm built with the sdkpatch -modfile?", sym)
 		}
 	}
+	// std.go's overlay: hpke's init, a FIPS self-test closure, the ECDSA
+	// curves' precomputation.
+	for _, sym := range []string{"crypto/hpke.init", "crypto/internal/fips140/sha256.init.0.func1", "crypto/internal/fips140/ecdsa.precomputeParams"} {
+		if bytes.Contains(wasm, []byte(sym)) {
+			t.Errorf("the shipped wasm links %s: is the wasm built with the sdkpatch -overlay?", sym)
+		}
+	}
 }
