@@ -2,6 +2,10 @@
 # `make test` runs every test (native Go, wasm under Node, headless Chromium).
 SHELL   := bash
 GO      ?= go
+# internal/sdkpatch's standard-library overlay is written against this Go
+# release's files (pinned by hash): with another local Go, the go command
+# fetches this one through the Go proxy (golang.org/toolchain).
+export GOTOOLCHAIN ?= go1.26.8
 GOROOT  := $(shell $(GO) env GOROOT)
 WASM    := js/dist/cognito-wasm.wasm
 # Packages that only build for GOOS=js; their tests run under Node.

@@ -15,7 +15,7 @@ import (
 
 // The floor programs (internal/bench/floor/*) are built by each run into a
 // temporary directory, never shipped, the way the Makefile builds the
-// shipped module: GOOS=js GOARCH=wasm, the internal/sdkpatch modfile,
+// shipped module: GOOS=js GOARCH=wasm, the internal/sdkpatch modfile and overlay,
 // -trimpath -ldflags=-s -w. The origin then serves them with brotli and
 // gzip forms made as internal/jsbuild makes the shipped module's (brotli 11
 // with a 16 MiB window, gzip -9), so their sizes compare with js/dist's.
@@ -40,6 +40,10 @@ func (r *runner) buildFloors(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("floor programs: sdkpatch: %w", err)
 	}
+	overlay, err := goOutput(ctx, root, nil, "run", "./internal/sdkpatch", "-overlay")
+	if err != nil {
+		return fmt.Errorf("floor programs: sdkpatch -overlay: %w", err)
+	}
 	dir, err := os.MkdirTemp("", "cw-bench-floor-")
 	if err != nil {
 		return err
@@ -48,7 +52,7 @@ func (r *runner) buildFloors(ctx context.Context) error {
 	for _, c := range progs {
 		out := filepath.Join(dir, c.Program+".wasm")
 		if _, err := goOutput(ctx, root, []string{"GOOS=js", "GOARCH=wasm"},
-			"build", "-modfile", modfile, "-trimpath", "-ldflags=-s -w", "-o", out, "./internal/bench/floor/"+c.Program); err != nil {
+			"build", "-modfile", modfile, "-overlay", overlay, "-trimpath", "-ldflags=-s -w", "-o", out, "./internal/bench/floor/"+c.Program); err != nil {
 			return fmt.Errorf("floor program %s: %w", c.Program, err)
 		}
 		if err := r.addWasm(c.WasmURL, out); err != nil {

@@ -20,8 +20,8 @@ var hooksBuild struct {
 
 // moduleWithTestHooks builds the real module with -tags cognitowasm_testhooks
 // (wasm/testhooks.go: inputs that make a call panic or end the program),
-// with the flags `make build` uses, so the build cache has everything but
-// the main package. It is served at /testwasm/testhooks.wasm.
+// with the flags, modfile and overlay `make build` uses, so the build cache
+// has everything but the main package. It is served at /testwasm/testhooks.wasm.
 func moduleWithTestHooks(t *testing.T) string {
 	t.Helper()
 	hooksBuild.once.Do(func() {
@@ -37,8 +37,16 @@ func moduleWithTestHooks(t *testing.T) string {
 			hooksBuild.err = "go run ./internal/sdkpatch: " + err.Error()
 			return
 		}
+		std := exec.Command(goTool, "run", "./internal/sdkpatch", "-overlay")
+		std.Dir = repoRoot
+		overlay, err := std.Output()
+		if err != nil {
+			hooksBuild.err = "go run ./internal/sdkpatch -overlay: " + err.Error()
+			return
+		}
 		out := filepath.Join(testWasmDir, "testhooks.wasm")
-		build := exec.Command(goTool, "build", "-modfile", strings.TrimSpace(string(modfile)), "-trimpath", "-ldflags=-s -w",
+		build := exec.Command(goTool, "build", "-modfile", strings.TrimSpace(string(modfile)),
+			"-overlay", strings.TrimSpace(string(overlay)), "-trimpath", "-ldflags=-s -w",
 			"-tags", "cognitowasm_testhooks", "-o", out, "./wasm")
 		build.Dir = repoRoot
 		build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
