@@ -70,12 +70,31 @@ type warmUp struct {
 
 	running  atomic.Int64 // the page's calls in progress
 	lastCall atomic.Int64 // when the page's last call started (UnixNano)
+
+	// now and sleep are time.Now and time.Sleep; tests replace them.
+	now   func() time.Time
+	sleep func(time.Duration)
+}
+
+func (w *warmUp) clock() time.Time {
+	if w.now != nil {
+		return w.now()
+	}
+	return time.Now()
+}
+
+func (w *warmUp) wait(d time.Duration) {
+	if w.sleep != nil {
+		w.sleep(d)
+		return
+	}
+	time.Sleep(d)
 }
 
 // callStarted and callEnded bracket each of the page's calls.
 func (w *warmUp) callStarted() {
 	w.running.Add(1)
-	w.lastCall.Store(time.Now().UnixNano())
+	w.lastCall.Store(w.clock().UnixNano())
 }
 
 func (w *warmUp) callEnded() { w.running.Add(-1) }
@@ -94,11 +113,11 @@ func (w *warmUp) afterResult() {
 // plan.quiet.
 func (w *warmUp) idle() {
 	for {
-		since := time.Since(time.Unix(0, w.lastCall.Load()))
+		since := w.clock().Sub(time.Unix(0, w.lastCall.Load()))
 		if w.running.Load() == 0 && since >= w.plan.quiet {
 			return
 		}
-		time.Sleep(max(w.plan.quiet-since, w.plan.pause))
+		w.wait(max(w.plan.quiet-since, w.plan.pause))
 	}
 }
 

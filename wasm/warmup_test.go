@@ -27,26 +27,45 @@ func TestWarmUpStopsAtItsBudget(t *testing.T) {
 }
 
 // The warm-up waits while a call of the page runs, and starts once it has
-// ended and the page has been quiet for plan.quiet.
+// ended and plan.quiet has passed since the page's last call started. The
+// clock is the test's: each wait of idle moves it on.
 func TestWarmUpWaitsForThePagesCalls(t *testing.T) {
-	w := &warmUp{plan: testPlan(1, time.Minute)}
-	w.plan.quiet = 20 * time.Millisecond
-	w.callStarted()
-	started := make(chan struct{})
-	go func() {
-		w.idle()
-		close(started)
-	}()
-	for i := 0; i < 5; i++ {
-		time.Sleep(2 * w.plan.quiet) // a call longer than the quiet period
-		select {
-		case <-started:
-			t.Fatal("the warm-up went ahead while a call of the page was running")
-		default:
-		}
+	for _, c := range []struct {
+		name  string
+		waits int // waits of idle during which the page's call runs
+	}{
+		{"a call longer than the quiet period", 5},
+		{"a call that has ended", 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			clock := time.Unix(1_000_000, 0)
+			w := &warmUp{plan: testPlan(1, time.Minute)}
+			w.plan.quiet = 20 * time.Millisecond
+			w.now = func() time.Time { return clock }
+			waits := 0
+			var ended time.Time
+			w.sleep = func(d time.Duration) {
+				clock = clock.Add(d)
+				if waits++; waits == c.waits {
+					w.callEnded()
+					ended = clock
+				}
+			}
+			start := clock
+			w.callStarted()
+			if c.waits == 0 {
+				w.callEnded()
+				ended = clock
+			}
+			w.idle()
+			if ended.IsZero() {
+				t.Fatalf("the warm-up went ahead after %d waits, while a call of the page was running", waits)
+			}
+			if quiet := clock.Sub(start); quiet < w.plan.quiet {
+				t.Fatalf("the warm-up went ahead %v after the page's call started, want at least %v", quiet, w.plan.quiet)
+			}
+		})
 	}
-	w.callEnded()
-	<-started
 }
 
 func TestWarmUpOnlyInChromium(t *testing.T) {
