@@ -160,7 +160,11 @@ func (ep *enginePage) eval(body string, out any) {
 	decodeResult(ep.t, res, out)
 }
 
-// waitFor re-checks expr on every DOM change, within a 20 s guard.
+// waitFor re-checks expr on every DOM change, within a 20 s guard (the
+// Chromium tab's polling timeout). The guard is in the page, not a Go
+// context: classic WebDriver runs a session's scripts one at a time, so a
+// script abandoned by a cancelled request would block every later page of the
+// shared WebKit session. It bounds a wait that failed; nothing waits on it.
 func (ep *enginePage) waitFor(expr string) {
 	ep.t.Helper()
 	var ok bool
